@@ -1,0 +1,65 @@
+# Two commands do everything on a fresh machine: `make lab` and `make test`.
+# Both create .venv and install the pinned environment on first use (see `setup`).
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# One thread everywhere: outputs are bit-for-bit reproducible and a tiny MLP trains faster.
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED  := 0
+export MPLBACKEND      := Agg
+
+NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+
+.PHONY: help setup lab test lint unit nbval notebooks bench versions test-browser clean
+
+help:
+	@echo "make lab           set up on first use, then open JupyterLab on notebooks/"
+	@echo "make test          set up on first use, then ruff + unit tests + strict nbval"
+	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
+	@echo "make bench         print the benchmark table"
+	@echo "make test-browser  run every notebook in headless Chromium through JupyterLab"
+
+setup: $(STAMP)
+
+# torch first, alone: `torch==2.13.0` takes the local CPU wheel; resolving it together with other
+# packages could pull the multi-GB CUDA build instead.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
+versions: $(STAMP)
+	@$(PY) tools/versions.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check lrutils tests tools
+
+unit: $(STAMP)
+	$(PY) -m pytest tests lrutils --ignore=tests/browser -q
+
+nbval: $(STAMP)
+	$(PY) -m pytest $(NBVAL_FLAGS) notebooks -q
+
+test: versions lint unit nbval
+
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(PY) tools/bench.py
+
+test-browser: $(STAMP)
+	bash tools/install_browser.sh $(VENV)
+	$(PY) -m pytest tests/browser -v -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""The real torch schedulers: build one from validated keywords, and record its curve."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from .curves import DEFAULT_BASE_LR
+from .schedules import get_spec
+from .schedules._spec import check_base_lr, check_n_steps
+
+REFERENCE_MOMENTUM = 0.9
+"""SGD momentum of the throw-away optimizer (OneCycleLR needs an optimizer with momentum)."""
+
+
+def make_torch_scheduler(name: str, optimizer: torch.optim.Optimizer, **kwargs: Any) -> Any:
+    """Build ``torch.optim.lr_scheduler.<name>`` after checking ``kwargs`` with lrutils' specs.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    >>> type(make_torch_scheduler("StepLR", opt, step_size=10)).__name__
+    'StepLR'
+    """
+    spec = get_spec(name)
+    constructor_kwargs = {k: v for k, v in kwargs.items() if k not in spec.extra_keywords}
+    params = spec.resolve(1, constructor_kwargs, with_data=False)
+    cls = getattr(torch.optim.lr_scheduler, name)
+    return cls(optimizer, **params)
+
+
+def _reference_optimizer(base_lr: float) -> torch.optim.Optimizer:
+    param = torch.zeros(1, requires_grad=True)
+    return torch.optim.SGD([param], lr=base_lr, momentum=REFERENCE_MOMENTUM)
+
+
+def _record(name: str, n_steps: int, base_lr: float, kwargs: dict[str, Any], key: str) -> np.ndarray:
+    spec = get_spec(name)
+    n_steps = check_n_steps(n_steps)
+    base_lr = check_base_lr(base_lr)
+    params = spec.resolve(n_steps, kwargs)
+    metrics = params.pop("metrics", None)
+    optimizer = _reference_optimizer(base_lr)
+    group = optimizer.param_groups[0]
+    out = np.empty(n_steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a torch warning here would mean we step it wrongly
+        scheduler = getattr(torch.optim.lr_scheduler, name)(optimizer, **params)
+        for i in range(n_steps):
+            out[i] = group[key]
+            if i == n_steps - 1:
+                break
+            optimizer.step()  # no gradients: changes nothing, but keeps torch's call order
+            if metrics is not None:
+                scheduler.step(metrics[i])
+            else:
+                scheduler.step()
+    return out
+
+
+def torch_lr_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs: Any) -> np.ndarray:
+    """The same curve as :func:`lrutils.lr_curve`, recorded by stepping the real torch scheduler.
+
+    >>> torch_lr_curve("StepLR", 4, base_lr=0.1, step_size=2, gamma=0.5).tolist()
+    [0.1, 0.1, 0.05, 0.05]
+    """
+    return _record(name, n_steps, base_lr, kwargs, "lr")
+
+
+def torch_momentum_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs: Any) -> np.ndarray:
+    """The momentum the real torch scheduler sets on an SGD optimizer at each step.
+
+    >>> torch_momentum_curve("OneCycleLR", 3, max_lr=1.0, total_steps=3, pct_start=0.5)[1].round(6)
+    np.float64(0.875)
+    """
+    return _record(name, n_steps, base_lr, kwargs, "momentum")

@@ -1,0 +1,399 @@
+"""Train a small MLP with each learning-rate scheduler and compare the runs.
+
+:func:`train` runs one scheduler (or ``None``: a constant learning rate, the baseline) on the
+demo data set of :mod:`lrutils.training_data` with SGD + momentum and records the learning rate
+of every optimizer step plus per-epoch losses and accuracy in a :class:`History`.
+:func:`compare`, :func:`results_table` and :func:`plot_history` put several runs side by side.
+
+Every run is deterministic (bit-identical for the same arguments) and takes a fraction of a
+second on one CPU thread.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from torch import nn
+
+from .training_data import N_TRAIN, make_model, spiral_data
+
+DEFAULT_EPOCHS = 30
+DEFAULT_LR = 0.2
+"""Starting learning rate: large enough that a constant lr keeps the loss noisy."""
+BATCH_SIZE = 40
+MOMENTUM = 0.9
+DEFAULT_TARGET = 0.5
+"""Validation loss that :func:`results_table` counts the epochs to."""
+CONSTANT = "constant"
+"""Label of the constant-lr baseline (``name=None``) in tables and legends."""
+
+
+@dataclass(eq=False)
+class History:
+    """What one :func:`train` run recorded.
+
+    ``lr`` and ``momentum`` hold one value per optimizer step (read just before
+    ``optimizer.step()``), ``epochs * steps_per_epoch`` in all; ``train_loss``, ``val_loss``
+    and ``val_acc`` hold one value per epoch, measured on the whole split after the epoch.
+    Two histories are ``==`` when every field is identical (arrays bit for bit).
+
+    >>> h = train("StepLR", epochs=2)
+    >>> h.label, h.lr.shape == (2 * h.steps_per_epoch,), h.val_loss.shape
+    ('StepLR', True, (2,))
+    """
+
+    name: str | None
+    kwargs: dict[str, Any]
+    lr: np.ndarray
+    momentum: np.ndarray
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    val_acc: np.ndarray
+    steps_per_epoch: int
+    seed: int = 0
+    base_lr: float = DEFAULT_LR
+
+    @property
+    def label(self) -> str:
+        """The scheduler's name, or ``"constant"`` for the baseline."""
+        return CONSTANT if self.name is None else self.name
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs trained."""
+        return len(self.val_loss)
+
+    @property
+    def step_epochs(self) -> np.ndarray:
+        """Fractional epoch of every optimizer step (``step / steps_per_epoch``), to plot ``lr``."""
+        return np.arange(len(self.lr)) / self.steps_per_epoch
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        arrays = ("lr", "momentum", "train_loss", "val_loss", "val_acc")
+        return all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays) and (
+            self.name,
+            self.kwargs,
+            self.steps_per_epoch,
+            self.seed,
+            self.base_lr,
+        ) == (other.name, other.kwargs, other.steps_per_epoch, other.seed, other.base_lr)
+
+
+def steps_per_epoch() -> int:
+    """Optimizer steps (batches) per epoch of the demo data set.
+
+    >>> steps_per_epoch()
+    30
+    """
+    return math.ceil(N_TRAIN / BATCH_SIZE)
+
+
+def _get_spec(name: object) -> Any:
+    from lrutils.schedules import get_spec, scheduler_names
+
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a scheduler name (str) or None, got {type(name).__name__}")
+    try:
+        return get_spec(name)
+    except ValueError:
+        valid = ", ".join(scheduler_names())
+        raise ValueError(f"unknown scheduler name {name!r}; expected None (constant lr) or one of {valid}") from None
+
+
+def _check_epochs(epochs: object) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):
+        raise TypeError(f"epochs must be a positive int, got {type(epochs).__name__} {epochs!r}")
+    if epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    return int(epochs)
+
+
+def _check_lr(lr: object) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a positive finite number, got {type(lr).__name__} {lr!r}")
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    return float(lr)
+
+
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int >= 0, got {type(seed).__name__} {seed!r}")
+    if not 0 <= seed < 2**63:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    return int(seed)
+
+
+def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) -> dict[str, Any]:
+    """Demo keyword arguments for scheduler ``name`` over a run of ``epochs`` epochs.
+
+    The one table of defaults :func:`train` starts from (keywords the caller passes win):
+    StepLR cuts the lr by 0.3 every third of the run, ExponentialLR decays it 100x over the run,
+    CosineAnnealingLR anneals over the whole run, ReduceLROnPlateau cuts by 0.3 after 2 epochs
+    without improvement, OneCycleLR peaks at ``lr`` over ``epochs * steps_per_epoch`` batches.
+
+    >>> demo_kwargs("StepLR", 30, 30, 0.2)
+    {'step_size': 10, 'gamma': 0.3}
+    >>> demo_kwargs(None, 30, 30, 0.2)
+    {}
+    """
+    if name is None:
+        return {}
+    _get_spec(name)
+    table: dict[str, dict[str, Any]] = {
+        "StepLR": {"step_size": max(1, epochs // 3), "gamma": 0.3},
+        "ExponentialLR": {"gamma": 0.01 ** (1.0 / epochs)},
+        "CosineAnnealingLR": {"T_max": epochs},
+        "ReduceLROnPlateau": {"patience": 2, "factor": 0.3},
+        "OneCycleLR": {"max_lr": lr, "epochs": epochs, "steps_per_epoch": steps_per_epoch},
+    }
+    return dict(table.get(name, {}))
+
+
+def train(
+    name: str | None,
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = 0,
+    lr: float = DEFAULT_LR,
+    **scheduler_kwargs: Any,
+) -> History:
+    """Train the demo MLP with scheduler ``name`` (``None``: constant ``lr``) and record it.
+
+    SGD with momentum 0.9, batches of 40, starting learning rate ``lr``. Scheduler keywords not
+    given come from :func:`demo_kwargs`. The scheduler is stepped as it is meant to be: after
+    every batch (OneCycleLR), with the validation loss after every epoch (ReduceLROnPlateau) or
+    after every epoch (the others), always after ``optimizer.step()``.
+
+    >>> h = train("CosineAnnealingLR", epochs=3, seed=1)
+    >>> h.kwargs, h.val_acc.shape
+    ({'T_max': 3}, (3,))
+    """
+    epochs = _check_epochs(epochs)
+    lr = _check_lr(lr)
+    seed = _check_seed(seed)
+    spe = steps_per_epoch()
+    if name is None:
+        if scheduler_kwargs:
+            raise TypeError(f"name=None (constant lr) takes no scheduler keywords, got {', '.join(scheduler_kwargs)}")
+        unit, kwargs = None, {}
+    else:
+        unit = _get_spec(name).unit
+        kwargs = {**demo_kwargs(name, epochs, spe, lr), **scheduler_kwargs}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]):  # leave the caller's global RNG untouched
+            torch.manual_seed(seed)
+            return _run(name, unit, kwargs, epochs, spe, seed, lr)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(
+    name: str | None, unit: str | None, kwargs: dict[str, Any], epochs: int, spe: int, seed: int, lr: float
+) -> History:
+    data = spiral_data()
+    model = make_model()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
+    scheduler: Any = None
+    if name is not None:
+        from lrutils import make_torch_scheduler
+
+        scheduler = make_torch_scheduler(name, optimizer, **kwargs)
+        total = getattr(scheduler, "total_steps", None)
+        if unit == "batch" and total is not None and total < epochs * spe:
+            raise ValueError(
+                f"{name} is set up for {total} steps but training takes epochs * steps_per_epoch = "
+                f"{epochs} * {spe} = {epochs * spe}; pass matching total_steps/epochs/steps_per_epoch"
+            )
+    generator = torch.Generator().manual_seed(seed)
+    loss_fn = nn.CrossEntropyLoss()
+    lrs = np.empty(epochs * spe)
+    momenta = np.empty(epochs * spe)
+    train_loss, val_loss, val_acc = np.empty(epochs), np.empty(epochs), np.empty(epochs)
+    group = optimizer.param_groups[0]
+    step = 0
+    for epoch in range(epochs):
+        order = torch.randperm(N_TRAIN, generator=generator)
+        for batch in range(spe):
+            idx = order[batch * BATCH_SIZE : (batch + 1) * BATCH_SIZE]
+            loss = loss_fn(model(data.x_train[idx]), data.y_train[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            lrs[step] = float(group["lr"])
+            momenta[step] = float(group["momentum"])
+            optimizer.step()
+            step += 1
+            if unit == "batch":
+                scheduler.step()
+        with torch.no_grad():
+            train_loss[epoch] = loss_fn(model(data.x_train), data.y_train).item()
+            logits = model(data.x_val)
+            val_loss[epoch] = loss_fn(logits, data.y_val).item()
+            val_acc[epoch] = (logits.argmax(dim=1) == data.y_val).double().mean().item()
+        if unit == "epoch":
+            scheduler.step()
+        elif unit == "metric":
+            scheduler.step(float(val_loss[epoch]))
+    return History(name, kwargs, lrs, momenta, train_loss, val_loss, val_acc, spe, seed, lr)
+
+
+def _in_kernel() -> bool:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def compare(
+    names: Sequence[str | None],
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = 0,
+    lr: float = DEFAULT_LR,
+    progress: bool = True,
+    **common: Any,
+) -> dict[str | None, History]:
+    """Run :func:`train` for each name with the same data, seed and starting lr.
+
+    ``common`` scheduler keywords go to every scheduler (not to the constant baseline ``None``).
+    In a Jupyter kernel, ``progress=True`` shows an ipywidgets progress bar; nothing is printed.
+
+    >>> runs = compare([None, "StepLR"], epochs=2, progress=False)
+    >>> list(runs), runs[None].label
+    ([None, 'StepLR'], 'constant')
+    """
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise TypeError(f"names must be a sequence of scheduler names (or None), got {type(names).__name__}")
+    names = list(names)
+    if not names:
+        raise ValueError("names must name at least one scheduler (None is the constant baseline)")
+    for name in names:
+        if name is not None:
+            _get_spec(name)
+    if len(set(names)) != len(names):
+        raise ValueError(f"names must not repeat a scheduler, got {names!r}")
+    epochs, lr, seed = _check_epochs(epochs), _check_lr(lr), _check_seed(seed)
+    bar = None
+    if progress and _in_kernel():
+        from IPython.display import display
+        from ipywidgets import IntProgress
+
+        bar = IntProgress(value=0, min=0, max=len(names), description="training")
+        display(bar)
+    results: dict[str | None, History] = {}
+    try:
+        for i, name in enumerate(names):
+            results[name] = train(name, epochs=epochs, seed=seed, lr=lr, **({} if name is None else common))
+            if bar is not None:
+                bar.value = i + 1
+    except BaseException:
+        if bar is not None:
+            bar.bar_style = "danger"
+        raise
+    if bar is not None:
+        bar.bar_style = "success"
+    return results
+
+
+def _as_list(histories: History | Sequence[History] | Mapping[Any, History], what: str) -> list[History]:
+    if isinstance(histories, History):
+        items = [histories]
+    elif isinstance(histories, Mapping):
+        items = list(histories.values())
+    elif isinstance(histories, Sequence) and not isinstance(histories, (str, bytes)):
+        items = list(histories)
+    else:
+        raise TypeError(
+            f"{what} must be a History, a sequence of them or a dict of them, got {type(histories).__name__}"
+        )
+    if not items or not all(isinstance(h, History) for h in items):
+        raise TypeError(f"{what} must contain at least one History and nothing else")
+    return items
+
+
+def results_table(histories: Mapping[Any, History] | Sequence[History], target: float = DEFAULT_TARGET) -> str:
+    """A fixed-precision plain-text table of the runs, one row each, for notebooks to print.
+
+    Columns: final val loss, final val accuracy, best val loss, and the first epoch (1-based)
+    whose val loss is <= ``target``, or ``-`` if none is.
+
+    >>> print(results_table(compare([None], epochs=1, progress=False)).splitlines()[0])
+    schedule             final val loss  final val acc  best val loss  epochs to 0.50
+    """
+    items = _as_list(histories, "histories")
+    if isinstance(target, bool) or not isinstance(target, numbers.Real) or not math.isfinite(target):
+        raise TypeError(f"target must be a finite number, got {target!r}")
+    head = f"epochs to {target:.2f}"
+    lines = [f"{'schedule':<20} {'final val loss':>14} {'final val acc':>14} {'best val loss':>14} {head:>15}"]
+    for h in items:
+        hit = np.flatnonzero(h.val_loss <= target)
+        reached = str(int(hit[0]) + 1) if hit.size else "-"
+        lines.append(
+            f"{h.label:<20} {h.val_loss[-1]:>14.4f} {h.val_acc[-1]:>14.4f} {np.nanmin(h.val_loss):>14.4f} {reached:>15}"
+        )
+    return "\n".join(lines)
+
+
+def plot_history(histories: History | Sequence[History] | Mapping[Any, History]) -> Figure:
+    """Draw learning rate, train/val loss and val accuracy of the runs in 3 panels side by side.
+
+    The lr is drawn per optimizer step at fractional epochs; losses (train dashed, val solid) and
+    accuracy are drawn at the end of each epoch. The constant baseline is black.
+
+    >>> fig = plot_history(train(None, epochs=2))
+    >>> len(fig.axes)
+    3
+    """
+    items = _as_list(histories, "histories")
+    fig = Figure(figsize=(15, 4), layout="constrained")
+    ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
+    colour_index = 0
+    for h in items:
+        if h.name is None:
+            colour = "black"
+        else:
+            colour = f"C{colour_index % 10}"
+            colour_index += 1
+        epochs = np.arange(1, h.epochs + 1)
+        ax_lr.plot(h.step_epochs, h.lr, color=colour, label=h.label, drawstyle="steps-post")
+        ax_loss.plot(epochs, h.train_loss, color=colour, linestyle="--", alpha=0.7)
+        ax_loss.plot(epochs, h.val_loss, color=colour, label=h.label)
+        ax_acc.plot(epochs, h.val_acc, color=colour, label=h.label)
+    ax_lr.set(title="learning rate", xlabel="epoch", ylabel="lr")
+    ax_loss.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
+    ax_acc.set(title="validation accuracy", xlabel="epoch", ylabel="accuracy")
+    ax_lr.legend(loc="best", fontsize="small")
+    styles = [Line2D([], [], color="grey", linestyle="--"), Line2D([], [], color="grey")]
+    ax_loss.legend(styles, ["train", "validation"], loc="upper right", fontsize="small")
+    for ax in (ax_lr, ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+    return fig
+
+
+__all__ = [
+    "BATCH_SIZE",
+    "CONSTANT",
+    "DEFAULT_EPOCHS",
+    "DEFAULT_LR",
+    "DEFAULT_TARGET",
+    "MOMENTUM",
+    "History",
+    "compare",
+    "demo_kwargs",
+    "plot_history",
+    "results_table",
+    "steps_per_epoch",
+    "train",
+]

@@ -1,0 +1,87 @@
+"""Bad input gets a ValueError or TypeError that names the parameter and what it accepts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lrutils import lr_curve, momentum_curve, torch_lr_curve
+
+CASES = [
+    # (name, n_steps, kwargs, error type, words the message must contain)
+    ("Steplr", 10, {}, ValueError, ["unknown scheduler 'Steplr'", "StepLR"]),
+    (3, 10, {}, TypeError, ["name must be a scheduler name"]),
+    ("StepLR", 10, {"step_size": 0}, ValueError, ["step_size", ">= 1"]),
+    ("StepLR", 10, {"step_size": -3}, ValueError, ["step_size", ">= 1"]),
+    ("StepLR", 10, {"step_size": 2.5}, TypeError, ["step_size", "an int"]),
+    ("StepLR", 10, {"step_size": "10"}, TypeError, ["step_size", "str"]),
+    ("StepLR", 10, {"step_size": True}, TypeError, ["step_size"]),
+    ("StepLR", 10, {}, TypeError, ["StepLR needs step_size"]),
+    ("StepLR", 10, {"step_size": 2, "gamma": 0.0}, ValueError, ["gamma", "> 0"]),
+    ("StepLR", 10, {"step_size": 2, "gamma": -0.5}, ValueError, ["gamma", "> 0"]),
+    ("StepLR", 10, {"step_size": 2, "gamma": math.nan}, ValueError, ["gamma", "finite"]),
+    ("StepLR", 10, {"step_size": 2, "stepsize": 3}, TypeError, ["unexpected keyword", "stepsize", "step_size"]),
+    ("ExponentialLR", 10, {"gamma": 0}, ValueError, ["gamma", "> 0"]),
+    ("ExponentialLR", 10, {}, TypeError, ["needs gamma"]),
+    ("CosineAnnealingLR", 10, {"T_max": 0}, ValueError, ["T_max", ">= 1"]),
+    ("CosineAnnealingLR", 10, {"T_max": 10, "eta_min": -1.0}, ValueError, ["eta_min", ">= 0"]),
+    ("ReduceLROnPlateau", 10, {}, TypeError, ["needs metrics"]),
+    ("ReduceLROnPlateau", 10, {"metrics": [1.0] * 5}, ValueError, ["metrics has 5 values", "at least 9"]),
+    ("ReduceLROnPlateau", 10, {"metrics": "abc"}, TypeError, ["metrics", "sequence of numbers"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1.0, "x"]}, TypeError, ["metrics", "only numbers"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "factor": 1.0}, ValueError, ["factor", "< 1"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "factor": 1.5}, ValueError, ["factor", "< 1"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "mode": "maximum"}, ValueError, ["mode='maximum'", "'min', 'max'"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "threshold_mode": "x"}, ValueError, ["threshold_mode", "'rel'"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "patience": -1}, ValueError, ["patience", ">= 0"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "cooldown": -2}, ValueError, ["cooldown", ">= 0"]),
+    ("ReduceLROnPlateau", 3, {"metrics": [1, 1], "min_lr": -1e-3}, ValueError, ["min_lr", ">= 0"]),
+    ("OneCycleLR", 10, {"total_steps": 10}, TypeError, ["needs max_lr"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1}, TypeError, ["total_steps, or both epochs and steps_per_epoch"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "epochs": 3}, TypeError, ["total_steps, or both epochs and steps_per_epoch"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 0}, ValueError, ["total_steps", ">= 1"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 5}, ValueError, ["n_steps=10", "total_steps + 1 = 6"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 10, "pct_start": 0.0}, ValueError, ["pct_start", "> 0"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 10, "pct_start": 1.0}, ValueError, ["pct_start", "< 1"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 10, "pct_start": 1.2}, ValueError, ["pct_start", "< 1"]),
+    (
+        "OneCycleLR",
+        10,
+        {"max_lr": 0.1, "total_steps": 10, "anneal_strategy": "cosine"},
+        ValueError,
+        ["anneal_strategy='cosine'", "'cos', 'linear'"],
+    ),
+    ("OneCycleLR", 10, {"max_lr": -0.1, "total_steps": 10}, ValueError, ["max_lr", "> 0"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 10, "three_phase": "yes"}, TypeError, ["three_phase"]),
+    ("OneCycleLR", 10, {"max_lr": 0.1, "total_steps": 10, "div_factor": 0}, ValueError, ["div_factor", "> 0"]),
+    ("StepLR", 0, {"step_size": 1}, ValueError, ["n_steps", ">= 1"]),
+    ("StepLR", -5, {"step_size": 1}, ValueError, ["n_steps", ">= 1"]),
+    ("StepLR", 3.0, {"step_size": 1}, TypeError, ["n_steps", "an int"]),
+]
+
+
+@pytest.mark.parametrize("name,n_steps,kwargs,error,words", CASES)
+def test_clear_errors(name, n_steps, kwargs, error, words) -> None:
+    for fn in (lr_curve, torch_lr_curve):
+        with pytest.raises(error) as info:
+            fn(name, n_steps, **kwargs)
+        for word in words:
+            assert word in str(info.value), f"{word!r} missing from: {info.value}"
+
+
+@pytest.mark.parametrize("base_lr", [-0.1, math.inf, math.nan, "0.1", None])
+def test_base_lr_must_be_finite_and_non_negative(base_lr) -> None:
+    with pytest.raises((ValueError, TypeError), match="base_lr"):
+        lr_curve("StepLR", 5, base_lr=base_lr, step_size=2)
+
+
+def test_numpy_scalars_are_accepted() -> None:
+    a = lr_curve("StepLR", np.int64(5), base_lr=np.float32(0.5), step_size=np.int32(2), gamma=np.float64(0.5))
+    assert a.tolist() == [0.5, 0.5, 0.25, 0.25, 0.125]
+
+
+def test_momentum_curve_validates_too() -> None:
+    with pytest.raises(ValueError, match="pct_start"):
+        momentum_curve("OneCycleLR", 10, max_lr=0.1, total_steps=10, pct_start=2.0)

@@ -1,0 +1,123 @@
+"""`make bench`: one table of the numbers the project promises (measured, never asserted in tests).
+
+- lr_curve (numpy) vs stepping the real torch scheduler for 100,000 steps, and their ratio;
+- slider update latency of `lrutils.explore` (curve recomputed + PNG re-rendered): median and p95;
+- one `lrutils.train` run per schedule with default settings;
+- wall time of executing each notebook (fresh kernel, as nbval does).
+
+Usage: python tools/bench.py [--quick]   (--quick skips notebooks)
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import lrutils
+
+ROOT = Path(__file__).resolve().parents[1]
+N_STEPS = 100_000
+CURVE_CASES: dict[str, dict] = {
+    "StepLR": {"step_size": 30, "gamma": 0.5},
+    "ExponentialLR": {"gamma": 0.9999},
+    "CosineAnnealingLR": {"T_max": N_STEPS},
+    "OneCycleLR": {"max_lr": 0.1, "total_steps": N_STEPS},
+    "ReduceLROnPlateau": {"patience": 10, "metrics": np.random.default_rng(0).random(N_STEPS)},
+}
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """Fastest of ``repeat`` calls, in seconds (the least disturbed measurement)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_curves() -> list[str]:
+    """lr_curve vs torch for 100k steps per scheduler."""
+    rows = ["| scheduler | lr_curve (ms) | torch stepping (ms) | ratio |", "|---|---:|---:|---:|"]
+    for name in lrutils.scheduler_names():
+        kwargs = CURVE_CASES.get(name)
+        if kwargs is None:
+            continue
+        ours = best_of(lambda: lrutils.lr_curve(name, N_STEPS, **kwargs), 5)  # noqa: B023
+        theirs = best_of(lambda: lrutils.torch_lr_curve(name, N_STEPS, **kwargs), 1)  # noqa: B023
+        rows.append(f"| {name} | {ours * 1e3:.2f} | {theirs * 1e3:.0f} | {theirs / ours:.0f}x |")
+    return rows
+
+
+def bench_sliders() -> list[str]:
+    """Median and p95 of one slider update (curve + re-render) per explorer."""
+    if not hasattr(lrutils, "explore"):
+        return ["(explore not available)"]
+    from lrutils.widgets import benchmark_updates
+
+    rows = ["| explorer | median update (ms) | p95 (ms) |", "|---|---:|---:|"]
+    for name in lrutils.scheduler_names():
+        times = benchmark_updates(name, n_updates=30)
+        p95 = float(np.percentile(times, 95))
+        rows.append(f"| {name} | {statistics.median(times) * 1e3:.1f} | {p95 * 1e3:.1f} |")
+    return rows
+
+
+def bench_training() -> list[str]:
+    """Seconds per default training run."""
+    if not hasattr(lrutils, "train"):
+        return ["(train not available)"]
+    rows = ["| training run (defaults) | seconds |", "|---|---:|"]
+    for name in [None, *lrutils.BLOG_SCHEDULERS]:
+        seconds = best_of(lambda: lrutils.train(name), 1)  # noqa: B023
+        rows.append(f"| {name or 'constant'} | {seconds:.2f} |")
+    return rows
+
+
+def bench_notebooks() -> list[str]:
+    """Wall time of executing each notebook in a fresh kernel (a copy, so nothing on disk changes)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = ["| notebook | execute (s) |", "|---|---:|"]
+    total = 0.0
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(
+            nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        seconds = time.perf_counter() - start
+        total += seconds
+        rows.append(f"| {path.name} | {seconds:.1f} |")
+    rows.append(f"| **all** | {total:.1f} |")
+    return rows
+
+
+def main() -> None:
+    """Print the whole table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip executing the notebooks")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {torch.get_num_threads()} torch thread, "
+        f"python {platform.python_version()}, torch {torch.__version__}\n"
+    )
+    sections = [bench_curves, bench_sliders, bench_training] + ([] if args.quick else [bench_notebooks])
+    for section in sections:
+        print("\n".join(section()))
+        print()
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
