@@ -12,8 +12,11 @@ from .notebook import setup
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
 from .torch_reference import make_torch_scheduler, torch_lr_curve, torch_momentum_curve
 from .training import History, compare, plot_history, results_table, train
+from .widgets import Explorer, explore
 
 __all__ = [
+    "Explorer",
+    "explore",
     "History",
     "compare",
     "plot_history",
