@@ -1,0 +1,68 @@
+"""Every saved notebook is clean: executed in order, no unexpected errors or warnings, small, lrutils-based."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+MAX_BYTES = 1_000_000
+
+
+def code_cells(path: Path) -> list:
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def raises(cell) -> bool:
+    return "raises-exception" in cell.metadata.get("tags", [])
+
+
+def test_there_are_notebooks_numbered_from_00() -> None:
+    names = [p.name for p in NOTEBOOKS]
+    assert names and names[0].startswith("00_")
+    numbers = [int(re.match(r"(\d\d)_[a-z0-9_]+\.ipynb$", n).group(1)) for n in names]
+    assert numbers == list(range(len(numbers))), f"notebooks must be numbered 00, 01, ... without gaps: {names}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_top_to_bottom(path: Path) -> None:
+    counts = [c.execution_count for c in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), f"execution counts {counts}: run `make notebooks`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_errors_only_where_marked_and_no_stderr(path: Path) -> None:
+    for i, cell in enumerate(code_cells(path)):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if raises(cell):
+            assert errors, f"code cell {i} is tagged raises-exception but did not raise"
+        else:
+            assert not errors, f"code cell {i} raised {errors[0].ename}: {errors[0].evalue}"
+        stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+        assert not stderr, f"code cell {i} left stderr output (a warning?): {stderr[0].text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_imports_and_size(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "import lrutils" in sources and "lrutils.setup()" in sources
+    assert "sys.path" not in sources, "lrutils is installed: no sys.path edits"
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_ignored_output_says_why(path: Path) -> None:
+    for i, cell in enumerate(code_cells(path)):
+        lines = [line.strip() for line in cell.source.splitlines()]
+        for j, line in enumerate(lines):
+            if line.lstrip("#").strip() == "NBVAL_IGNORE_OUTPUT":
+                reason = lines[j + 1] if j + 1 < len(lines) else ""
+                assert reason.startswith("#") and len(reason) > 12, (
+                    f"code cell {i}: NBVAL_IGNORE_OUTPUT needs a comment on the next line saying why"
+                )
