@@ -1,0 +1,168 @@
+"""Self-checks for notebook 05 (OneCycleLR): where the cycle peaks, where it ends, how long it lasts.
+
+Each ``check_...`` takes the learner's answer, asks the real torch scheduler and returns a
+:class:`~lrutils.exercises.Verdict` that says why a wrong answer is wrong. A placeholder answer
+(``None``) gives a polite "not yet", so a notebook runs top to bottom.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from . import Verdict
+
+LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
+"""``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
+
+ALLOWED_KWARGS: dict[str, Any] = {"max_lr": 0.1, "steps_per_epoch": 100, "epochs": 10}
+"""The blog's ``OneCycleLR(optimizer, max_lr=0.1, steps_per_epoch=100, epochs=10)`` for :func:`check_allowed_steps`."""
+
+PEAK_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000, "pct_start": 0.3}
+"""``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000, pct_start=0.3)`` for :func:`check_peak_step`."""
+
+_PLACEHOLDER = "replace None with your answer, then run the cell again"
+
+
+def _scheduler(optimizer_lr: float = 0.1, **kwargs: Any) -> tuple[Any, Any]:
+    import torch
+
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=optimizer_lr, momentum=0.9)
+    return optimizer, torch.optim.lr_scheduler.OneCycleLR(optimizer, **kwargs)
+
+
+def _torch_lrs(n_steps: int, **kwargs: Any) -> list[float]:
+    optimizer, scheduler = _scheduler(**kwargs)
+    lrs = []
+    for i in range(n_steps):
+        lrs.append(float(optimizer.param_groups[0]["lr"]))
+        if i < n_steps - 1:
+            optimizer.step()
+            scheduler.step()
+    return lrs
+
+
+def _allowed_truth() -> int:
+    """Count the ``scheduler.step()`` calls the real scheduler accepts before it raises."""
+    optimizer, scheduler = _scheduler(**ALLOWED_KWARGS)
+    calls = 0
+    while True:
+        optimizer.step()
+        try:
+            scheduler.step()
+        except ValueError:
+            return calls
+        calls += 1
+
+
+def _as_number(answer: object, what: str) -> float:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"{what} must be a number, got {type(answer).__name__} {answer!r}")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {answer!r}")
+    return value
+
+
+def _as_int(answer: object, what: str) -> int:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        raise TypeError(f"{what} must be an int, got {type(answer).__name__} {answer!r}")
+    return int(answer)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-15)
+
+
+def check_last_lr(answer: float | None) -> Verdict:
+    """Exercise: the lr at the last step (step 999) of ``OneCycleLR(max_lr=0.1, total_steps=1000)``.
+
+    >>> check_last_lr(None).correct
+    False
+    >>> check_last_lr(4e-7).correct, check_last_lr(0.0).correct
+    (True, False)
+    """
+    if answer is None:
+        return Verdict(False, _PLACEHOLDER)
+    guess = _as_number(answer, "answer")
+    lrs = _torch_lrs(LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
+    truth, one_past = lrs[-2], lrs[-1]
+    if _close(guess, truth):
+        return Verdict(True, f"{truth:.1e} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.")
+    if guess == 0.0:
+        why = "the blog's sketch ends at 0; torch ends at initial_lr / final_div_factor, far below but not 0."
+    elif _close(guess, 0.1 / 25):
+        why = "0.004 = max_lr / div_factor is where the cycle starts; it ends final_div_factor = 1e4 times lower."
+    elif _close(guess, 0.1 / 1e4):
+        why = "final_div_factor divides the initial lr (max_lr / 25), not max_lr."
+    elif _close(guess, 0.1 / 25 / 1e3) or _close(guess, 0.1 / 25 / 1e5):
+        why = "check the power of ten: final_div_factor defaults to 1e4."
+    elif _close(guess, one_past):
+        why = f"{one_past:.1e} is the lr after one step too many (step 1000): the cosine has turned up again."
+    else:
+        why = "start from initial_lr = max_lr / div_factor, then divide by final_div_factor (defaults 25 and 1e4)."
+    return Verdict(False, f"{guess:.3e} is not it; {why}")
+
+
+def check_allowed_steps(answer: int | None) -> Verdict:
+    """Exercise: how many ``scheduler.step()`` calls does the blog's OneCycleLR accept before it raises?
+
+    >>> check_allowed_steps(1000).correct, check_allowed_steps(10).correct
+    (True, False)
+    """
+    if answer is None:
+        return Verdict(False, _PLACEHOLDER)
+    guess = _as_int(answer, "answer")
+    truth = _allowed_truth()
+    if guess == truth:
+        return Verdict(
+            True,
+            f"{truth} = epochs * steps_per_epoch calls; call {truth + 1} raises "
+            f"'Tried to step {truth + 1} times. The specified number of total steps is {truth}'.",
+        )
+    hints = {
+        truth - 1: "the constructor's own step sets step 0 and does not count; your calls 1..1000 all work.",
+        truth + 1: f"call {truth + 1} is the one that raises 'Tried to step {truth + 1} times'.",
+        ALLOWED_KWARGS["epochs"]: "OneCycleLR is stepped once per batch: total_steps = epochs * steps_per_epoch.",
+        ALLOWED_KWARGS["epochs"] + 1: "OneCycleLR is stepped once per batch: total_steps = epochs * steps_per_epoch.",
+        ALLOWED_KWARGS["steps_per_epoch"]: "that is one epoch; the cycle spans all epochs * steps_per_epoch batches.",
+    }
+    why = hints.get(guess, "total_steps = epochs * steps_per_epoch; count the calls that may follow the constructor.")
+    return Verdict(False, f"{guess} is not it; {why}")
+
+
+def check_peak_step(answer: int | None) -> Verdict:
+    """Exercise: at which step (0-based) does ``OneCycleLR(max_lr=0.1, total_steps=1000, pct_start=0.3)`` hit max_lr?
+
+    >>> check_peak_step(299).correct, check_peak_step(300).correct
+    (True, False)
+    """
+    if answer is None:
+        return Verdict(False, _PLACEHOLDER)
+    guess = _as_int(answer, "answer")
+    lrs = _torch_lrs(PEAK_KWARGS["total_steps"], **PEAK_KWARGS)
+    truth = max(range(len(lrs)), key=lrs.__getitem__)
+    if guess == truth:
+        return Verdict(
+            True, f"the warm-up ends at step float(pct_start * total_steps) - 1 = {truth}, where lr = max_lr exactly."
+        )
+    if guess == truth + 1:
+        why = "torch ends the warm-up at pct_start * total_steps - 1, so that step 0 is the first of 300 warm-up steps."
+    elif guess == 499:
+        why = "that is the middle, where the blog's sketch peaks; torch peaks after pct_start = 30 % of the steps."
+    elif guess in (29, 30, 3):
+        why = "the steps are batches: 30 % of total_steps = 1000, not of the epochs."
+    else:
+        why = "the warm-up lasts pct_start * total_steps steps, counting step 0."
+    return Verdict(False, f"{guess} is not it; {why}")
+
+
+__all__ = [
+    "ALLOWED_KWARGS",
+    "LAST_LR_KWARGS",
+    "PEAK_KWARGS",
+    "check_allowed_steps",
+    "check_last_lr",
+    "check_peak_step",
+]

@@ -1,0 +1,102 @@
+"""The self-checks of notebook 05 (OneCycleLR): right answers pass, typical mistakes explain themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from lrutils import lr_curve
+from lrutils.exercises import Verdict
+from lrutils.exercises.onecycle import (
+    ALLOWED_KWARGS,
+    LAST_LR_KWARGS,
+    PEAK_KWARGS,
+    check_allowed_steps,
+    check_last_lr,
+    check_peak_step,
+)
+
+CHECKS = (check_last_lr, check_allowed_steps, check_peak_step)
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_placeholder_is_a_polite_not_yet(check):
+    verdict = check(None)
+    assert isinstance(verdict, Verdict)
+    assert not verdict.correct
+    assert "replace None" in verdict.message
+
+
+def test_last_lr_right_answer_agrees_with_lr_curve():
+    last = float(lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"], **LAST_LR_KWARGS)[-1])
+    assert last == pytest.approx(0.1 / 25 / 1e4)
+    for answer in (last, 4e-7, 0.1 / 25 / 10_000):
+        verdict = check_last_lr(answer)
+        assert verdict.correct, verdict
+        assert repr(verdict).startswith("right: ")
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [
+        (0, "blog's sketch ends at 0"),
+        (0.004, "where the cycle starts"),
+        (1e-5, "divides the initial lr"),
+        (4e-6, "power of ten"),
+        (9.035e-7, "one step too many"),
+        (0.05, "start from initial_lr"),
+    ],
+)
+def test_last_lr_typical_mistakes_say_why(wrong, phrase):
+    verdict = check_last_lr(wrong)
+    assert not verdict.correct
+    assert phrase in verdict.message
+    assert repr(verdict).startswith("not yet: ")
+
+
+def test_allowed_steps_right_answer_is_epochs_times_steps_per_epoch():
+    total = ALLOWED_KWARGS["epochs"] * ALLOWED_KWARGS["steps_per_epoch"]
+    verdict = check_allowed_steps(total)
+    assert verdict.correct
+    assert f"Tried to step {total + 1} times" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [(999, "constructor's own step"), (1001, "is the one that raises"), (10, "once per batch"), (100, "one epoch")],
+)
+def test_allowed_steps_typical_mistakes_say_why(wrong, phrase):
+    verdict = check_allowed_steps(wrong)
+    assert not verdict.correct
+    assert phrase in verdict.message
+
+
+def test_peak_step_right_answer_is_where_lr_curve_peaks():
+    lrs = lr_curve("OneCycleLR", PEAK_KWARGS["total_steps"], **PEAK_KWARGS)
+    peak = int(lrs.argmax())
+    assert peak == 299 and lrs[peak] == PEAK_KWARGS["max_lr"]
+    assert check_peak_step(peak).correct
+
+
+@pytest.mark.parametrize(("wrong", "phrase"), [(300, "- 1"), (499, "middle"), (30, "batches"), (7, "warm-up lasts")])
+def test_peak_step_typical_mistakes_say_why(wrong, phrase):
+    verdict = check_peak_step(wrong)
+    assert not verdict.correct
+    assert phrase in verdict.message
+
+
+@pytest.mark.parametrize("bad", ["4e-7", True, [4e-7]])
+def test_last_lr_bad_types_raise_type_error(bad):
+    with pytest.raises(TypeError, match="must be a number"):
+        check_last_lr(bad)
+
+
+def test_last_lr_nan_raises_value_error():
+    with pytest.raises(ValueError, match="finite"):
+        check_last_lr(float("nan"))
+
+
+@pytest.mark.parametrize("check", (check_allowed_steps, check_peak_step))
+@pytest.mark.parametrize("bad", ["1000", 1000.0, False])
+def test_step_counts_bad_types_raise_type_error(check, bad):
+    with pytest.raises(TypeError, match="must be an int"):
+        check(bad)
