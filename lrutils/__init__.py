@@ -7,14 +7,20 @@
 
 from __future__ import annotations
 
+from .composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
 from .notebook import setup
+from .range_test import RangeTestResult, lr_range_test, plot_range_test
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
 from .torch_reference import make_torch_scheduler, torch_lr_curve, torch_momentum_curve
 from .training import History, compare, plot_history, results_table, train
 from .widgets import Explorer, explore
 
 __all__ = [
+    "composite_names",
+    "linear_warmup_lambda",
+    "warmup_cosine",
+    "warmup_stable_decay",
     "Explorer",
     "explore",
     "History",
@@ -22,6 +28,9 @@ __all__ = [
     "plot_history",
     "results_table",
     "train",
+    "RangeTestResult",
+    "lr_range_test",
+    "plot_range_test",
     "BLOG_SCHEDULERS",
     "DEFAULT_BASE_LR",
     "SCHEDULES",

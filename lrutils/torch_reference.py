@@ -15,9 +15,23 @@ from .schedules._spec import check_base_lr, check_n_steps
 REFERENCE_MOMENTUM = 0.9
 """SGD momentum of the throw-away optimizer (OneCycleLR needs an optimizer with momentum)."""
 
+OPTIMIZER_LR_KEYWORD = {"CyclicLR": "base_lr"}
+"""Schedulers whose torch constructor takes the starting lr as a keyword (and overwrites the
+optimizer's lr with it): lrutils passes the optimizer's lr (``base_lr`` of ``lr_curve``) there."""
+
+
+def _with_optimizer_lr(name: str, optimizer: torch.optim.Optimizer, params: dict[str, Any]) -> dict[str, Any]:
+    keyword = OPTIMIZER_LR_KEYWORD.get(name)
+    if keyword is None:
+        return params
+    lrs = [group["lr"] for group in optimizer.param_groups]
+    return {keyword: lrs[0] if len(lrs) == 1 else lrs, **params}
+
 
 def make_torch_scheduler(name: str, optimizer: torch.optim.Optimizer, **kwargs: Any) -> Any:
     """Build ``torch.optim.lr_scheduler.<name>`` after checking ``kwargs`` with lrutils' specs.
+
+    ``CyclicLR`` gets the optimizer's lr as its ``base_lr`` (lrutils' one meaning of base_lr).
 
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     >>> type(make_torch_scheduler("StepLR", opt, step_size=10)).__name__
@@ -26,8 +40,16 @@ def make_torch_scheduler(name: str, optimizer: torch.optim.Optimizer, **kwargs: 
     spec = get_spec(name)
     constructor_kwargs = {k: v for k, v in kwargs.items() if k not in spec.extra_keywords}
     params = spec.resolve(1, constructor_kwargs, with_data=False)
+    return _build(name, optimizer, params)
+
+
+def _build(name: str, optimizer: torch.optim.Optimizer, params: dict[str, Any]) -> Any:
+    """Construct the torch scheduler from already validated parameters."""
+    spec = get_spec(name)
+    if spec.factory is not None:  # composites and recipes build their stages first
+        return spec.factory(optimizer, **params)
     cls = getattr(torch.optim.lr_scheduler, name)
-    return cls(optimizer, **params)
+    return cls(optimizer, **_with_optimizer_lr(name, optimizer, params))
 
 
 def _reference_optimizer(base_lr: float) -> torch.optim.Optimizer:
@@ -46,7 +68,7 @@ def _record(name: str, n_steps: int, base_lr: float, kwargs: dict[str, Any], key
     out = np.empty(n_steps)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a torch warning here would mean we step it wrongly
-        scheduler = getattr(torch.optim.lr_scheduler, name)(optimizer, **params)
+        scheduler = _build(name, optimizer, params)
         for i in range(n_steps):
             out[i] = group[key]
             if i == n_steps - 1:

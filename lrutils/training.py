@@ -141,7 +141,13 @@ def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) 
     The one table of defaults :func:`train` starts from (keywords the caller passes win):
     StepLR cuts the lr by 0.3 every third of the run, ExponentialLR decays it 100x over the run,
     CosineAnnealingLR anneals over the whole run, ReduceLROnPlateau cuts by 0.3 after 2 epochs
-    without improvement, OneCycleLR peaks at ``lr`` over ``epochs * steps_per_epoch`` batches.
+    without improvement, OneCycleLR peaks at ``lr`` over ``epochs * steps_per_epoch`` batches,
+    CosineAnnealingWarmRestarts restarts every third of the run, CyclicLR climbs from ``lr`` (its
+    ``base_lr``) to ``2 * lr`` and back three times (per batch).
+    Notebook 07's: LinearLR/ConstantLR/LambdaLR warm up over the first tenth of the run,
+    SequentialLR and ``warmup_cosine`` warm up then anneal over the rest, ChainedScheduler
+    multiplies a warm-up with a cosine over the whole run, ``warmup_stable_decay`` decays over the
+    last fifth, MultiStepLR cuts by 0.3 at half and three quarters, PolynomialLR decays linearly.
 
     >>> demo_kwargs("StepLR", 30, 30, 0.2)
     {'step_size': 10, 'gamma': 0.3}
@@ -157,8 +163,40 @@ def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) 
         "CosineAnnealingLR": {"T_max": epochs},
         "ReduceLROnPlateau": {"patience": 2, "factor": 0.3},
         "OneCycleLR": {"max_lr": lr, "epochs": epochs, "steps_per_epoch": steps_per_epoch},
+        "CosineAnnealingWarmRestarts": {"T_0": max(1, epochs // 3)},
+        # CyclicLR's base_lr is ``lr`` (the bottom of the wave): peak at 2 * lr, three cycles.
+        "CyclicLR": {"max_lr": 2 * lr, "step_size_up": max(1, epochs * steps_per_epoch // 6)},
     }
+    table.update(_warmup_demo_kwargs(epochs))
     return dict(table.get(name, {}))
+
+
+def _warmup_demo_kwargs(epochs: int) -> dict[str, dict[str, Any]]:
+    """Notebook 07's schedulers: warm-up over the first tenth of the run (at least one epoch)."""
+    from .composite import linear_warmup_lambda, warmup_cosine
+
+    warm = max(1, epochs // 10)
+    decay = max(1, epochs // 5)
+    return {
+        "MultiStepLR": {"milestones": [epochs // 2, 3 * epochs // 4], "gamma": 0.3},
+        "ConstantLR": {"factor": 0.25, "total_iters": warm},
+        "LinearLR": {"start_factor": 0.1, "total_iters": warm},
+        "PolynomialLR": {"total_iters": epochs, "power": 1.0},
+        "LambdaLR": {"lr_lambda": linear_warmup_lambda(warm)},
+        "SequentialLR": warmup_cosine(warmup_steps=warm, T_max=max(1, epochs - warm)),
+        "ChainedScheduler": {
+            "schedulers": [
+                ("LinearLR", {"start_factor": 0.1, "total_iters": warm}),
+                ("CosineAnnealingLR", {"T_max": epochs}),
+            ]
+        },
+        "warmup_cosine": {"warmup_steps": warm, "T_max": max(1, epochs - warm)},
+        "warmup_stable_decay": {
+            "warmup_steps": warm,
+            "stable_steps": max(0, epochs - warm - decay),
+            "decay_steps": decay,
+        },
+    }
 
 
 def train(
@@ -336,12 +374,14 @@ def results_table(histories: Mapping[Any, History] | Sequence[History], target: 
     if isinstance(target, bool) or not isinstance(target, numbers.Real) or not math.isfinite(target):
         raise TypeError(f"target must be a finite number, got {target!r}")
     head = f"epochs to {target:.2f}"
-    lines = [f"{'schedule':<20} {'final val loss':>14} {'final val acc':>14} {'best val loss':>14} {head:>15}"]
+    width = max(20, *(len(h.label) for h in items))  # CosineAnnealingWarmRestarts is 27 characters
+    lines = [f"{'schedule':<{width}} {'final val loss':>14} {'final val acc':>14} {'best val loss':>14} {head:>15}"]
     for h in items:
         hit = np.flatnonzero(h.val_loss <= target)
         reached = str(int(hit[0]) + 1) if hit.size else "-"
         lines.append(
-            f"{h.label:<20} {h.val_loss[-1]:>14.4f} {h.val_acc[-1]:>14.4f} {np.nanmin(h.val_loss):>14.4f} {reached:>15}"
+            f"{h.label:<{width}} {h.val_loss[-1]:>14.4f} {h.val_acc[-1]:>14.4f} "
+            f"{np.nanmin(h.val_loss):>14.4f} {reached:>15}"
         )
     return "\n".join(lines)
 

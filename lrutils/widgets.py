@@ -19,6 +19,7 @@ from .blog import BLOG_BASE_LR, BLOG_EPOCHS, blog_sketch
 from .curves import lr_curve, momentum_curve
 from .plotting import COLORS
 from .schedules import BLOG_SCHEDULERS, ParamSpec, get_spec
+from .schedules._spec import parse_int_list
 from .synthetic import synthetic_val_loss
 
 DEFAULT_STEPS = {"epoch": 100, "metric": 100}
@@ -29,6 +30,11 @@ STYLE = {"description_width": "130px"}
 def _param_widget(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     """The control for one parameter: a slider, a log slider, a dropdown or a checkbox."""
     common = {"description": spec.name, "style": STYLE, "layout": SLIDER_LAYOUT, "continuous_update": True}
+    if spec.kind == "int_list":  # comma-separated ints, read when the box loses focus or Enter is pressed
+        text = ", ".join(str(v) for v in value)
+        return widgets.Text(
+            value=text, description=spec.name, style=STYLE, layout=SLIDER_LAYOUT, continuous_update=False
+        )
     if spec.kind == "choice":
         return widgets.Dropdown(options=list(spec.choices), value=value, description=spec.name, style=STYLE)
     if spec.kind == "bool":
@@ -60,17 +66,20 @@ class Explorer(widgets.VBox):
         if name == "OneCycleLR":
             start.pop("epochs", None), start.pop("steps_per_epoch", None)
         start.update(overrides)
-        self.spec.resolve(2, {**start, "metrics": [0.0]} if unit == "metric" else start, with_data=False)
         base_lr = start.pop("base_lr", BLOG_BASE_LR)
         n_steps = start.pop("n_steps", DEFAULT_STEPS.get(unit, 100))
+        self.spec.resolve(2, {**start, "metrics": [0.0]} if unit == "metric" else start, with_data=False)
         self.controls: dict[str, widgets.ValueWidget] = {}
         if name != "OneCycleLR":  # OneCycleLR ignores the optimizer's lr and draws total_steps steps
             self.controls["base_lr"] = _param_widget(
                 ParamSpec("base_lr", "float", 0.1, slider=(1e-3, 1.0), log=True), base_lr
             )
             self.controls["n_steps"] = _param_widget(ParamSpec("n_steps", "int", 100, slider=(10, 300)), n_steps)
+        self.fixed: dict[str, Any] = {}  # functions and stage lists: passed through, not on a control
         for p in self.spec.params:
-            if p.name in start and start[p.name] is not None:
+            if p.kind in ("stages", "callable") and p.name in start:
+                self.fixed[p.name] = start[p.name]
+            elif p.name in start and start[p.name] is not None:
                 self.controls[p.name] = _param_widget(p, start[p.name])
         if unit == "metric":  # the learner shapes the metric the scheduler reacts to
             self.controls["loss flattens at"] = widgets.IntSlider(
@@ -129,11 +138,14 @@ class Explorer(widgets.VBox):
 
     def values(self) -> dict[str, Any]:
         """The current value of every control, by name."""
-        return {key: control.value for key, control in self.controls.items()}
+        return {
+            key: parse_int_list(control.value, key) if isinstance(control, widgets.Text) else control.value
+            for key, control in self.controls.items()
+        }
 
     def curve_kwargs(self) -> tuple[int, float, dict[str, Any]]:
         """(n_steps, base_lr, kwargs) for ``lr_curve`` from the current control values."""
-        kwargs = self.values()
+        kwargs = {**self.fixed, **self.values()}
         base_lr = kwargs.pop("base_lr", BLOG_BASE_LR)
         if self.name == "OneCycleLR":
             n_steps = kwargs["total_steps"]
@@ -151,7 +163,7 @@ class Explorer(widgets.VBox):
         kwargs.pop("metrics", None)
         defaults = {p.name: p.default for p in self.spec.params}
         args = ", ".join(
-            f"{k}={v!r}" if not isinstance(v, float) else f"{k}={v:.4g}"
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={getattr(v, '__qualname__', None) or v!r}"
             for k, v in kwargs.items()
             if defaults.get(k) != v
         )

@@ -6,7 +6,10 @@ answer, compares it with what torch really does, and explains the difference.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,3 +28,19 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.correct
+
+
+def number_answer(answer: Any, what: str) -> float | None:
+    """A learner's answer as a float, ``None`` for the untouched placeholder, or a clear error.
+
+    >>> number_answer(0.025, "answer"), number_answer(None, "answer")
+    (0.025, None)
+    """
+    if answer is None:
+        return None
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"{what} must be a number, got {type(answer).__name__} {answer!r}")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {answer!r}")
+    return value

@@ -11,7 +11,7 @@ import math
 import numbers
 from typing import Any
 
-from . import Verdict
+from . import Verdict, number_answer
 
 LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
 """``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
@@ -57,11 +57,9 @@ def _allowed_truth() -> int:
 
 
 def _as_number(answer: object, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise TypeError(f"{what} must be a number, got {type(answer).__name__} {answer!r}")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {answer!r}")
+    value = number_answer(answer, what)
+    if value is None:
+        raise TypeError(f"{what} must be a number, got None")
     return value
 
 

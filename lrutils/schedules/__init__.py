@@ -8,12 +8,28 @@ from __future__ import annotations
 
 from ._spec import REQUIRED, ParamSpec, ScheduleSpec
 from .cosine import COSINE_ANNEALING_LR
+from .cyclic import CYCLIC_LR
 from .decay import EXPONENTIAL_LR, STEP_LR
 from .onecycle import ONE_CYCLE_LR
 from .plateau import REDUCE_LR_ON_PLATEAU
+from .restarts import COSINE_ANNEALING_WARM_RESTARTS
+from .warmup import CONSTANT_LR, LINEAR_LR, MULTI_STEP_LR, POLYNOMIAL_LR
 
 SCHEDULES: dict[str, ScheduleSpec] = {
-    spec.name: spec for spec in (STEP_LR, EXPONENTIAL_LR, COSINE_ANNEALING_LR, REDUCE_LR_ON_PLATEAU, ONE_CYCLE_LR)
+    spec.name: spec
+    for spec in (
+        STEP_LR,
+        EXPONENTIAL_LR,
+        COSINE_ANNEALING_LR,
+        REDUCE_LR_ON_PLATEAU,
+        ONE_CYCLE_LR,
+        COSINE_ANNEALING_WARM_RESTARTS,
+        CYCLIC_LR,
+        MULTI_STEP_LR,
+        CONSTANT_LR,
+        LINEAR_LR,
+        POLYNOMIAL_LR,
+    )
 }
 
 BLOG_SCHEDULERS: tuple[str, ...] = ("StepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR")
@@ -37,10 +53,13 @@ def get_spec(name: object) -> ScheduleSpec:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a scheduler name (str), got {type(name).__name__}")
-    try:
+    if name in SCHEDULES:
         return SCHEDULES[name]
-    except KeyError:
-        raise ValueError(f"unknown scheduler {name!r}; expected one of {', '.join(SCHEDULES)}") from None
+    from ..composite import COMPOSITES  # composites and recipes (imported late: composite.py uses this table)
+
+    if name in COMPOSITES:
+        return COMPOSITES[name]
+    raise ValueError(f"unknown scheduler {name!r}; expected one of {', '.join([*SCHEDULES, *COMPOSITES])}")
 
 
 __all__ = ["BLOG_SCHEDULERS", "REQUIRED", "SCHEDULES", "ParamSpec", "ScheduleSpec", "get_spec", "scheduler_names"]

@@ -15,7 +15,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-Kind = Literal["int", "float", "choice", "bool"]
+Kind = Literal["int", "float", "choice", "bool", "int_list", "stages", "callable"]
+"""``int_list``: a non-empty list of ints, each within ``low``/``high`` (MultiStepLR's milestones);
+``stages``: a non-empty list of ``(scheduler name, kwargs)`` pairs (SequentialLR, ChainedScheduler);
+``callable``: a function (LambdaLR's ``lr_lambda``). The last two are not drawn as controls."""
 Unit = Literal["epoch", "batch", "metric"]
 
 REQUIRED = object()
@@ -57,7 +60,18 @@ class ParamSpec:
 
         >>> ParamSpec("step_size", "int", REQUIRED, low=1).accepts()
         'an int >= 1'
+        >>> ParamSpec("milestones", "int_list", REQUIRED, low=0).accepts()
+        'a non-empty list of ints >= 0'
         """
+        if self.kind == "int_list":
+            text = "a non-empty list of ints"
+            if self.low is not None:
+                text += f" >= {self.low:g}"
+            return text
+        if self.kind == "stages":
+            return "a non-empty list of (scheduler name, kwargs dict) pairs"
+        if self.kind == "callable":
+            return "a function of the step number returning a number"
         if self.kind == "choice":
             text = "one of " + ", ".join(repr(c) for c in self.choices)
         elif self.kind == "bool":
@@ -82,6 +96,14 @@ class ParamSpec:
         where = f"{scheduler}: " if scheduler else ""
         if value is None and self.optional:
             return None
+        if self.kind == "int_list":
+            return self._check_int_list(value, where)
+        if self.kind == "stages":
+            return _check_stages(self.name, value, where)
+        if self.kind == "callable":
+            if not callable(value):
+                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+            return value
         if self.kind == "choice":
             if value not in self.choices:
                 raise ValueError(f"{where}{self.name}={value!r} is not valid; expected {self.accepts()}")
@@ -106,13 +128,64 @@ class ParamSpec:
             raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
         return value
 
+    def _check_int_list(self, value: Any, where: str) -> list[int]:
+        """A fresh list of ints, order and duplicates kept (torch counts duplicates)."""
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+            raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+        items = list(value)
+        if not items:
+            raise ValueError(f"{where}{self.name} must be {self.accepts()}, got an empty list")
+        element = ParamSpec(f"every element of {self.name}", "int", REQUIRED, low=self.low, high=self.high)
+        for item in items:
+            if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
+                got = f"{type(item).__name__} {item!r}"
+                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {got} in it")
+            if element.low is not None and item < element.low or element.high is not None and item > element.high:
+                raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {item!r} in it")
+        return [int(item) for item in items]
+
+
+def _check_stages(name: str, value: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Shape check of a stage list; each stage's own keywords are checked by its scheduler's spec."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"{where}{name} must be a non-empty list of (scheduler name, kwargs dict) pairs, got {type(value).__name__}"
+        )
+    if len(value) == 0:
+        raise ValueError(f"{where}{name} must name at least one scheduler, got an empty list")
+    out = []
+    for i, stage in enumerate(value):
+        ok = isinstance(stage, (tuple, list)) and len(stage) == 2 and isinstance(stage[0], str)
+        if not ok or not isinstance(stage[1], Mapping):
+            raise TypeError(
+                f"{where}{name}[{i}] must be a (scheduler name, kwargs dict) pair such as "
+                f"('LinearLR', {{'start_factor': 0.1, 'total_iters': 5}}), got {stage!r}"
+            )
+        out.append((stage[0], dict(stage[1])))
+    return out
+
+
+def parse_int_list(text: str, name: str = "milestones") -> list[int]:
+    """Read comma-separated ints typed into a text box (an explorer's ``int_list`` control).
+
+    >>> parse_int_list("30, 80,80")
+    [30, 80, 80]
+    """
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",")]
+    try:
+        return [int(part) for part in parts if part]
+    except ValueError:
+        raise ValueError(f"{name}: could not read {text!r}; type comma-separated ints such as 30, 80") from None
+
 
 @dataclass(frozen=True)
 class ScheduleSpec:
     """One torch scheduler: its parameters, torch-free curve and how it is stepped.
 
     ``curve(n_steps, base_lr, **params) -> ndarray`` receives validated parameters with every
-    default filled in. ``momentum`` (optional) has the same signature and returns the momentum
+    default filled in. ``factory(optimizer, **params)`` (optional) builds the torch scheduler when
+    ``torch.optim.lr_scheduler.<name>(optimizer, **params)`` does not (composites).
+    ``momentum`` (optional) has the same signature and returns the momentum
     the scheduler drives. ``check_together`` validates combinations no single parameter can.
     """
 
@@ -125,6 +198,7 @@ class ScheduleSpec:
     check_together: Callable[[int, dict[str, Any]], None] | None = None
     extra_keywords: tuple[str, ...] = field(default=())  # data, not parameters (metrics=)
     check_data: Callable[[int, dict[str, Any]], None] | None = None  # validates the extra keywords
+    factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
 
     def param(self, name: str) -> ParamSpec:
         """Return the spec of parameter ``name``."""

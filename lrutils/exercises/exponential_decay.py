@@ -1,0 +1,84 @@
+"""Self-checks for notebook 02 (exponential decay, ``ExponentialLR``).
+
+Epochs are counted from 0: "the lr at epoch t" is the lr used during epoch t, after
+``scheduler.step()`` has been called t times. Every check asks the real torch scheduler.
+
+>>> check_halving_gamma(0.5 ** (1 / 10))
+right: gamma = 0.5**(1/10) = 0.9330; torch's lr at epoch 10 is 0.5000 x the initial lr.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..torch_reference import torch_lr_curve
+from . import Verdict
+from . import number_answer as _number
+
+BASE_LR = 0.1
+HALVING_EPOCHS = 10
+RTOL = 1e-2
+"""Relative tolerance on the lr ratio (a gamma rounded to 3 digits, 0.933, is fine)."""
+BELOW_GAMMA = 0.95
+BELOW_THRESHOLD = 1e-3
+
+
+def check_halving_gamma(gamma: float | None) -> Verdict:
+    """Exercise 1: the ``gamma`` of ``ExponentialLR`` that halves the lr every 10 epochs.
+
+    >>> check_halving_gamma(0.95)  # doctest: +ELLIPSIS
+    not yet: with gamma=0.95 the lr at epoch 10 is 0.5987 x the initial lr, not 0.5. ...
+    """
+    g = _number(gamma, "gamma")
+    if g is None:
+        return Verdict(False, "no answer yet: set gamma to a number between 0 and 1 and run the cell again.")
+    if not 0 < g <= 1:
+        return Verdict(False, f"gamma={g:.4g} does not decay the lr: ExponentialLR needs 0 < gamma < 1.")
+    ratio = float(torch_lr_curve("ExponentialLR", HALVING_EPOCHS + 1, base_lr=BASE_LR, gamma=g)[-1]) / BASE_LR
+    if math.isclose(ratio, 0.5, rel_tol=RTOL):
+        return Verdict(
+            True, f"gamma = 0.5**(1/10) = {0.5**0.1:.4f}; torch's lr at epoch 10 is {ratio:.4f} x the initial lr."
+        )
+    message = f"with gamma={g:.4g} the lr at epoch 10 is {ratio:.4f} x the initial lr, not 0.5."
+    if math.isclose(g, 0.5, rel_tol=1e-6):
+        message += " gamma=0.5 halves it every epoch; you need gamma**10 = 0.5."
+    elif math.isclose(g, 0.95, rel_tol=1e-6):
+        message += " Taking 1 - 0.5/10 treats the decay as linear; it multiplies: gamma**10 = 0.5."
+    else:
+        message += " The lr is multiplied by gamma ten times in 10 epochs: solve gamma**10 = 0.5."
+    return Verdict(False, message)
+
+
+def check_epochs_below(answer: float | None) -> Verdict:
+    """Exercise 2: the first epoch at which ``ExponentialLR(gamma=0.95)`` from 0.1 gives an lr below 1e-3.
+
+    >>> check_epochs_below(90)  # doctest: +ELLIPSIS
+    right: ...
+    """
+    value = _number(answer, "answer")
+    if value is None:
+        return Verdict(False, "no answer yet: set answer to an epoch number (counted from 0) and run the cell again.")
+    curve = torch_lr_curve("ExponentialLR", 200, base_lr=BASE_LR, gamma=BELOW_GAMMA)
+    truth = int(np.argmax(curve < BELOW_THRESHOLD))
+    exact = math.log(BELOW_THRESHOLD / BASE_LR) / math.log(BELOW_GAMMA)
+    if not value.is_integer():
+        if math.isclose(value, exact, rel_tol=1e-3):
+            return Verdict(
+                False,
+                f"{value:.2f} solves 0.1 * 0.95**t = 1e-3 exactly, but epochs are whole numbers: "
+                "which is the first whole epoch past it?",
+            )
+        return Verdict(False, f"{value:g} is not a whole epoch; the lr changes once per epoch.")
+    epoch = int(value)
+    if epoch == truth:
+        return Verdict(
+            True,
+            f"0.1 * 0.95**{truth - 1} = {curve[truth - 1]:.3e} is still above 1e-3, "
+            f"0.1 * 0.95**{truth} = {curve[truth]:.3e} is the first value below.",
+        )
+    if 0 <= epoch < len(curve):
+        side = "still at or above 1e-3" if curve[epoch] >= BELOW_THRESHOLD else "below 1e-3, but it got there earlier"
+        return Verdict(False, f"at epoch {epoch} the lr is 0.1 * 0.95**{epoch} = {curve[epoch]:.3e}, {side}.")
+    return Verdict(False, f"epoch {epoch} is far off: solve 0.1 * 0.95**t < 1e-3 with logarithms.")

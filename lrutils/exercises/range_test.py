@@ -1,0 +1,159 @@
+"""Self-checks for notebook 09, the learning-rate range test.
+
+* :func:`check_smoothing`: write the bias-corrected exponential moving average of the losses.
+* :func:`check_batch160_max_lr`: read ``max_lr`` off a range test run at batch size 160 with
+  the min-loss / 10 rule.
+
+Every check returns a :class:`~lrutils.exercises.Verdict`; the placeholder ``None`` gets a polite
+"not yet" so the notebook runs top to bottom.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+
+from lrutils.exercises import Verdict
+
+_CASES: tuple[tuple[tuple[float, ...], float], ...] = (
+    ((2.0, 1.0, 3.0, 0.5, 0.25), 0.9),
+    ((1.0, 3.0, 2.0, 2.0), 0.5),
+    ((1.2, 0.7, 0.9), 0.0),
+)
+EX2_BATCH = 160
+TOLERANCE = 0.02
+"""Relative tolerance for a learning rate typed in by hand (three significant digits are enough)."""
+
+
+def _expected(losses: np.ndarray, beta: float) -> np.ndarray:
+    from lrutils.range_test import smooth_losses
+
+    return smooth_losses(losses, beta)
+
+
+def _unbiased(losses: np.ndarray, beta: float) -> np.ndarray:
+    out, avg = np.empty(len(losses)), 0.0
+    for i, loss in enumerate(losses):
+        avg = beta * avg + (1 - beta) * loss
+        out[i] = avg
+    return out
+
+
+def _swapped(losses: np.ndarray, beta: float) -> np.ndarray:
+    out, avg = np.empty(len(losses)), 0.0
+    for i, loss in enumerate(losses):
+        avg = (1 - beta) * avg + beta * loss
+        out[i] = avg / (1 - (1 - beta) ** (i + 1))
+    return out
+
+
+def check_smoothing(fn: Callable[[np.ndarray, float], np.ndarray] | None) -> Verdict:
+    """Check ``fn(losses, beta)``: the bias-corrected moving average, one value per loss.
+
+    ``avg_i = beta * avg_{i-1} + (1 - beta) * loss_i`` from ``avg_{-1} = 0``, then
+    ``smoothed_i = avg_i / (1 - beta ** (i + 1))``.
+
+    >>> def smooth(losses, beta):
+    ...     out, avg = [], 0.0
+    ...     for i, loss in enumerate(losses):
+    ...         avg = beta * avg + (1 - beta) * loss
+    ...         out.append(avg / (1 - beta ** (i + 1)))
+    ...     return out
+    >>> check_smoothing(smooth).correct
+    True
+    >>> check_smoothing(None).correct
+    False
+    """
+    if fn is None:
+        return Verdict(False, "write a function smooth(losses, beta) and pass it (not called) to the check.")
+    if not callable(fn):
+        raise TypeError(f"fn must be a function smooth(losses, beta), got {type(fn).__name__}")
+    for values, beta in _CASES:
+        losses = np.array(values)
+        try:
+            got = np.asarray(fn(losses.copy(), beta), dtype=np.float64)
+        except Exception as error:  # the learner's code: report, do not crash the notebook
+            return Verdict(False, f"your function raised {type(error).__name__}: {error}")
+        want = _expected(losses, beta)
+        if got.shape != want.shape:
+            return Verdict(
+                False,
+                f"for {len(losses)} losses it returned shape {got.shape}; expected one value per loss {want.shape}.",
+            )
+        if np.allclose(got, want, rtol=1e-9, atol=1e-12):
+            continue
+        if np.allclose(got, _unbiased(losses, beta), rtol=1e-9, atol=1e-12):
+            return Verdict(
+                False,
+                f"that is the moving average without bias correction: with beta={beta} its first value is "
+                f"{got[0]:.4f}, pulled towards 0; divide avg_i by (1 - beta**(i+1)) to get {want[0]:.4f}.",
+            )
+        if np.allclose(got, _swapped(losses, beta), rtol=1e-9, atol=1e-12):
+            return Verdict(False, "beta and 1 - beta are swapped: beta weights the OLD average, 1 - beta the new loss.")
+        bad = int(np.argmax(~np.isclose(got, want, rtol=1e-9, atol=1e-12)))
+        return Verdict(
+            False,
+            f"with losses {list(values)} and beta={beta}, value {bad} is {got[bad]:.6f}; expected {want[bad]:.6f}.",
+        )
+    return Verdict(
+        True, "bias-corrected EMA: the first value equals the first loss and later ones average ~1/(1-beta) batches."
+    )
+
+
+@lru_cache(maxsize=1)
+def _runs() -> tuple[float, float, float, float]:
+    from lrutils.range_test import lr_range_test
+
+    ours = lr_range_test(batch_size=EX2_BATCH)
+    demo = lr_range_test()
+    return ours.suggestion, ours.min_loss_lr, ours.steepest_lr, demo.suggestion
+
+
+def check_batch160_max_lr(answer: float | None) -> Verdict:
+    """Check ``max_lr`` read off ``lr_range_test(batch_size=160)`` with the min-loss / 10 rule.
+
+    Within 2 % counts as right (typing three significant digits is enough).
+
+    >>> check_batch160_max_lr(None)
+    not yet: run lr_range_test(batch_size=160), take the lr of the smallest smoothed loss, divide by 10.
+    >>> check_batch160_max_lr(0.0948).correct
+    True
+    """
+    if answer is None:
+        return Verdict(
+            False,
+            f"run lr_range_test(batch_size={EX2_BATCH}), take the lr of the smallest smoothed loss, divide by 10.",
+        )
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise TypeError(f"answer must be a learning rate (a number), got {type(answer).__name__} {answer!r}")
+    if not (math.isfinite(answer) and answer > 0):
+        raise ValueError(f"answer must be a positive finite learning rate, got {answer!r}")
+    want, minimum, steepest, demo = _runs()
+
+    def near(x: float) -> bool:
+        return abs(answer - x) <= TOLERANCE * x
+
+    if near(want):
+        return Verdict(
+            True,
+            f"{want:.3e}: with 4x larger batches the gradient is less noisy, so the loss keeps falling to a larger lr "
+            f"than at batch size 40 ({demo:.3e}). Rerun the test whenever the batch size changes.",
+        )
+    if near(demo):
+        return Verdict(False, f"{answer:.3e} is the suggestion for batch size 40; rerun with batch_size={EX2_BATCH}.")
+    if near(minimum):
+        return Verdict(
+            False, f"{answer:.3e} is the min-loss lr itself, already at the edge of divergence; divide by 10."
+        )
+    if near(steepest):
+        return Verdict(False, f"{answer:.3e} is the steepest-slope rule; this exercise asks for min-loss lr / 10.")
+    if near(minimum / 100):
+        return Verdict(False, f"{answer:.3e} is 100x below the min-loss lr; divide by 10 only once.")
+    return Verdict(False, f"{answer:.3e} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.")
+
+
+__all__ = ["check_batch160_max_lr", "check_smoothing"]

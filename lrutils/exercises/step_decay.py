@@ -1,0 +1,143 @@
+"""Self-checks for notebook 01 (step decay, ``StepLR``).
+
+Epochs are counted from 0: "the lr at epoch t" is the lr the optimizer uses during epoch t, after
+``scheduler.step()`` has been called t times (index t of ``lrutils.lr_curve``). Every check asks
+the real torch scheduler for the right answer.
+
+>>> check_lr_at_epoch_25(0.025)
+right: epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.025.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import torch
+
+from ..torch_reference import torch_lr_curve
+from . import Verdict
+from . import number_answer as _number
+
+BASE_LR = 0.1
+TARGET_EPOCH = 60
+TARGET_LR = 1e-3
+RTOL = 1e-2
+"""Relative tolerance for learning-rate answers (a rounded gamma such as 0.2154 is fine)."""
+
+
+def check_lr_at_epoch_25(answer: float | None) -> Verdict:
+    """Exercise 1: the lr at epoch 25 of ``StepLR(step_size=10, gamma=0.5)`` from lr 0.1.
+
+    >>> check_lr_at_epoch_25(0.0125)  # doctest: +ELLIPSIS
+    not yet: 0.0125 is 0.1 * 0.5**3, three decays; ...
+    """
+    value = _number(answer, "answer")
+    if value is None:
+        return Verdict(False, "no answer yet: set answer to the learning rate (a number) and run the cell again.")
+    truth = float(torch_lr_curve("StepLR", 26, base_lr=BASE_LR, step_size=10, gamma=0.5)[25])
+    if math.isclose(value, truth, rel_tol=RTOL):
+        return Verdict(True, "epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.025.")
+    hints = {
+        0.1 * 0.5**3: "0.0125 is 0.1 * 0.5**3, three decays; but the third decay comes at epoch 30, "
+        "and floor(25 / 10) = 2.",
+        0.1 * 0.5**2.5: "that is 0.1 * 0.5**2.5, the smooth formula; StepLR uses floor(t / step_size), a whole number.",
+        0.1 * 0.5: "that is one decay; the lr is halved at epoch 10 AND at epoch 20.",
+        0.1 * 0.5**25: "that halves the lr every epoch; StepLR halves it only every step_size = 10 epochs.",
+        0.1: "the lr does not stay at 0.1: it is halved at epochs 10 and 20.",
+    }
+    for wrong, hint in hints.items():
+        if math.isclose(value, wrong, rel_tol=RTOL):
+            return Verdict(False, hint)
+    return Verdict(
+        False,
+        f"torch gives a different value; count the decays up to epoch 25: floor(25 / 10) = ? (you said {value:.4g})",
+    )
+
+
+def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
+    """Exercise 2: ``StepLR(step_size, gamma)`` from lr 0.1 must give lr 0.001 (within 1 %) at epoch 60.
+
+    >>> check_reach_target(30, 0.1)
+    right: 0.1 * 0.1**floor(60 / 30) = 1.000e-03 at epoch 60.
+    >>> check_reach_target(10, 0.5)  # doctest: +ELLIPSIS
+    not yet: at epoch 60 torch gives 0.1 * 0.5**floor(60 / 10) = 1.563e-03, not 1e-03. ...
+    """
+    if step_size is None or gamma is None:
+        return Verdict(False, "no answer yet: set step_size (an int) and gamma (a number) and run the cell again.")
+    if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral):
+        raise TypeError(
+            f"step_size must be an int (epochs between decays), got {type(step_size).__name__} {step_size!r}"
+        )
+    if step_size < 1:
+        raise ValueError(f"step_size must be at least 1 epoch, got {step_size}")
+    g = _number(gamma, "gamma")
+    if g is None or not 0 < g <= 1:
+        raise ValueError(f"gamma must be in (0, 1] to decay the lr, got {gamma!r}")
+    step_size = int(step_size)
+    n_decays = TARGET_EPOCH // step_size
+    got = float(torch_lr_curve("StepLR", TARGET_EPOCH + 1, base_lr=BASE_LR, step_size=step_size, gamma=g)[TARGET_EPOCH])
+    formula = f"0.1 * {g:.4g}**floor(60 / {step_size})"
+    if math.isclose(got, TARGET_LR, rel_tol=RTOL):
+        return Verdict(True, f"{formula} = {got:.3e} at epoch 60.")
+    if n_decays == 0:
+        return Verdict(False, f"with step_size={step_size} the first decay comes after epoch 60: the lr is still 0.1.")
+    needed = (TARGET_LR / BASE_LR) ** (1 / n_decays)
+    return Verdict(
+        False,
+        f"at epoch 60 torch gives {formula} = {got:.3e}, not 1e-03. With step_size={step_size} there are "
+        f"{n_decays} decays by epoch 60, so gamma**{n_decays} must be 0.01: gamma = {needed:.4g}.",
+    )
+
+
+def wrong_order_lrs(n_epochs: int, step_size: int = 10, gamma: float = 0.5) -> list[float]:
+    """The lr each epoch trains with when ``scheduler.step()`` is called BEFORE the epoch's training.
+
+    Torch's warning about the call order is silenced here (the notebook shows it).
+
+    >>> wrong_order_lrs(3, step_size=2)
+    [0.1, 0.05, 0.05]
+    """
+    param = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([param], lr=BASE_LR)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=step_size, gamma=gamma)
+    used = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(n_epochs):
+            scheduler.step()  # the mistake: before the epoch's optimizer steps
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+    return used
+
+
+def check_first_halved_epoch(answer: int | None) -> Verdict:
+    """Exercise 3: with the wrong call order, the first epoch that trains with lr 0.05 (``step_size=10``).
+
+    >>> check_first_halved_epoch(9)  # doctest: +ELLIPSIS
+    right: every value comes one epoch early: ... so 0.05 arrives at epoch 9.
+    """
+    if answer is None:
+        return Verdict(
+            False, "no answer yet: set answer to an epoch number (an int, counted from 0) and run the cell again."
+        )
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        raise TypeError(f"answer must be an epoch number (int), got {type(answer).__name__} {answer!r}")
+    used = wrong_order_lrs(20)
+    truth = next(epoch for epoch, lr in enumerate(used) if lr < BASE_LR)
+    if answer == truth:
+        return Verdict(
+            True,
+            "every value comes one epoch early: the lr seen by epoch t is torch's value for epoch t + 1, "
+            f"so 0.05 arrives at epoch {truth}.",
+        )
+    if answer == truth + 1:
+        return Verdict(
+            False, "10 is right for the correct order; with scheduler.step() first, the whole schedule moves."
+        )
+    if answer == truth + 2:
+        return Verdict(
+            False, "the schedule moves earlier, not later: the first scheduler.step() happens before epoch 0 trains."
+        )
+    return Verdict(False, f"not epoch {answer}: run wrong_order_lrs(12) and find the first 0.05.")
