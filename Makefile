@@ -18,6 +18,7 @@ help:
 	@echo "make lab           set up on first use, then open JupyterLab on notebooks/"
 	@echo "make test          set up on first use, then ruff + unit tests + strict nbval"
 	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
+	@echo "make nbval NB=...  strict nbval on one notebook (default: all of them)"
 	@echo "make bench         print the benchmark table"
 	@echo "make test-browser  run every notebook in headless Chromium through JupyterLab"
 
@@ -48,8 +49,10 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests lrutils --ignore=tests/browser -q
 
+# `make nbval NB=notebooks/01_step_decay.ipynb` checks one notebook's saved outputs.
+NB ?= notebooks
 nbval: $(STAMP)
-	$(PY) -m pytest $(NBVAL_FLAGS) notebooks -q
+	$(PY) -m pytest $(NBVAL_FLAGS) $(NB) -q
 
 test: versions lint unit nbval
 

@@ -66,3 +66,15 @@ def test_every_ignored_output_says_why(path: Path) -> None:
                 assert reason.startswith("#") and len(reason) > 12, (
                     f"code cell {i}: NBVAL_IGNORE_OUTPUT needs a comment on the next line saying why"
                 )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_static_picture_stands_above_every_explorer(path: Path) -> None:
+    """Where widgets cannot run (a code-hosting site), the figure above the explorer still teaches."""
+    cells = code_cells(path)
+    for i, cell in enumerate(cells):
+        if "explore(" not in cell.source:
+            continue
+        before = cells[max(0, i - 3) : i]
+        pictures = [o for c in before for o in c.outputs if "image/png" in o.get("data", {})]
+        assert pictures, f"code cell {i} shows an explorer with no static figure in the 3 code cells above it"
