@@ -232,8 +232,9 @@ def _chain_ops(name: str, params: dict[str, Any], n_steps: int, base_lr: float) 
 def chained_scheduler_curve(n_steps: int, base_lr: float, *, schedulers: list[Stage]) -> np.ndarray:
     """ChainedScheduler: every stage steps at every step, each acting on the lr the previous one set.
 
-    Multiplicative stages multiply (one vectorised product); with CosineAnnealingLR or LambdaLR in
-    the chain the recursion is replayed step by step, in torch's order.
+    Multiplicative stages multiply (one vectorised product); cosines with ``eta_min=0`` multiply
+    too except just after each minimum (a running product between those steps); with a nonzero
+    ``eta_min`` or LambdaLR in the chain the recursion is replayed step by step, in torch's order.
 
     >>> stages = [("ConstantLR", {"factor": 0.5, "total_iters": 2}), ("ExponentialLR", {"gamma": 0.5})]
     >>> chained_scheduler_curve(4, 1.0, schedulers=stages).tolist()
@@ -255,6 +256,8 @@ def chained_scheduler_curve(n_steps: int, base_lr: float, *, schedulers: list[St
         product = np.prod([data for _, data in ops], axis=0)
         out[1:] = lr * np.cumprod(product[1:])
         return out
+    if all(kind == "mul" or (kind == "cos" and data[2] == 0.0) for kind, data in ops):
+        return _chained_products_between_bumps(out, ops)
     steps: list[tuple[str, Any]] = []
     for kind, data in ops:  # plain Python floats: a loop over lists is several times faster than over arrays
         if kind == "cos":
@@ -272,6 +275,39 @@ def chained_scheduler_curve(n_steps: int, base_lr: float, *, schedulers: list[St
                 ratio, bump, eta_min, add = data
                 lr = lr + add if bump[t] else ratio[t] * (lr - eta_min) + eta_min
         out[t] = lr
+    return out
+
+
+def _chained_products_between_bumps(out: np.ndarray, ops: list[tuple[str, Any]]) -> np.ndarray:
+    """A chain of multiplicative stages and cosines with ``eta_min = 0``, vectorised.
+
+    Every step multiplies the lr, except the step just after each cosine minimum, where torch adds
+    a constant instead. So the curve is a running product between those steps, and only the steps
+    themselves are replayed one stage at a time, in torch's order. ``out[0]`` holds the start.
+    """
+    n_steps = len(out)
+    factors = np.ones(n_steps)
+    bump = np.zeros(n_steps, dtype=bool)
+    for kind, data in ops:
+        factors *= data if kind == "mul" else data[0]
+        if kind == "cos":
+            bump |= data[1]
+    lr = float(out[0])
+    start = 1
+    for t in [*np.flatnonzero(bump[1:]) + 1, n_steps]:
+        if t > start:  # steps start..t-1 only multiply
+            out[start:t] = lr * np.cumprod(factors[start:t])
+            lr = float(out[t - 1])
+        if t == n_steps:
+            break
+        for kind, data in ops:  # the additive step: each stage in turn, as torch steps them
+            if kind == "mul":
+                lr = lr * data[t]
+            else:
+                ratio, cos_bump, _, add = data
+                lr = lr + add if cos_bump[t] else ratio[t] * lr
+        out[t] = lr
+        start = t + 1
     return out
 
 

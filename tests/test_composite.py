@@ -72,6 +72,32 @@ def test_chained_matches_torch(n: int, base_lr: float, schedulers: list) -> None
     assert_agrees(ours, theirs, scale_of(base_lr, schedulers))
 
 
+no_lambda_stages = st.sampled_from(sorted(set(stage_strategies) - {"LambdaLR"})).flatmap(
+    lambda name: stage_strategies[name].map(
+        lambda kwargs: (name, {**kwargs, "eta_min": 0.0} if name == "CosineAnnealingLR" else kwargs)
+    )
+)
+cosine_stage = st.integers(1, 40).map(lambda t_max: ("CosineAnnealingLR", {"T_max": t_max}))
+
+
+@given(
+    n=st.integers(1, 300),
+    base_lr=st.floats(1e-4, 10.0),
+    before=st.lists(no_lambda_stages, max_size=2),
+    after=st.lists(no_lambda_stages, max_size=2),
+    cosine=cosine_stage,
+)
+def test_chained_cosine_running_products_match_torch(n, base_lr, before, after, cosine) -> None:
+    # eta_min = 0: the vectorised path (products between the additive steps after each minimum)
+    schedulers = [*before, cosine, *after]
+    assert_agrees(chained_curve(schedulers, n, base_lr), torch_chained_curve(schedulers, n, base_lr), base_lr)
+
+
+def test_chained_cosine_long_run_matches_torch() -> None:
+    schedulers = [("LinearLR", {"start_factor": 0.1, "total_iters": 100}), ("CosineAnnealingLR", {"T_max": 97})]
+    assert_agrees(chained_curve(schedulers, 10_000, 0.1), torch_chained_curve(schedulers, 10_000, 0.1), 0.1)
+
+
 @given(n=st.integers(1, 200), base_lr=st.floats(1e-4, 10.0), fn=st.sampled_from(LAMBDAS))
 def test_lambda_matches_torch(n: int, base_lr: float, fn) -> None:
     assert_agrees(lambda_curve(fn, n, base_lr), torch_lambda_curve(fn, n, base_lr), base_lr)
