@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine: `make lab` and `make test`.
 # Both create .venv and install the pinned environment on first use (see `setup`).
 
-PYTHON ?= python3.11
+# Python 3.11 (torch 2.13.0 CPU wheel here is cp311); falls back to python3 if that is 3.11 under another name.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed

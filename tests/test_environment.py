@@ -48,3 +48,12 @@ def test_python_version_matches() -> None:
     assert requires == f">={python.split('=')[1]},<3.12"
     assert "pip" in conda
     assert yaml.safe_load((ROOT / "environment.yml").read_text())["name"] == "lrutils"
+
+
+def test_browser_installer_uses_the_pyproject_pin() -> None:
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["browser"]
+    script = (ROOT / "tools" / "install_browser.sh").read_text()
+    pinned = re.search(r'^PLAYWRIGHT_VERSION="([^"]+)"$', script, re.M)
+    assert pinned and extra == [f"playwright=={pinned.group(1)}"]
+    commands = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
+    assert not any("playwright install" in line for line in commands), "it would download a browser"
