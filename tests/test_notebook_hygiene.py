@@ -78,3 +78,27 @@ def test_a_static_picture_stands_above_every_explorer(path: Path) -> None:
         before = cells[max(0, i - 3) : i]
         pictures = [o for c in before for o in c.outputs if "image/png" in o.get("data", {})]
         assert pictures, f"code cell {i} shows an explorer with no static figure in the 3 code cells above it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_links_to_other_notebooks_resolve(path: Path) -> None:
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    for target in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", text):
+        assert (path.parent / target).is_file(), f"{path.name} links to missing {target}"
+
+
+SCHEDULER_NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "07", "08"}]
+
+
+@pytest.mark.parametrize("path", SCHEDULER_NOTEBOOKS, ids=lambda p: p.name)
+def test_scheduler_notebooks_have_the_series_shape(path: Path) -> None:
+    """Curve vs torch, explorer, training demo, exercises with self-checks and hidden solutions, next link."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for needle in ("torch_lr_curve", "explore(", "compare(", "lrutils.exercises", "check_"):
+        assert needle in code, f"{path.name}: no {needle!r} in its code"
+    assert markdown.count("<details>") >= 2, f"{path.name}: exercises need hidden worked solutions"
+    assert "$" in markdown, f"{path.name}: the formula belongs in LaTeX"
+    next_number = f"{int(path.name[:2]) + 1:02d}_"
+    assert re.search(r"\]\(" + next_number, markdown), f"{path.name}: no link to the next notebook"
