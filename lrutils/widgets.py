@@ -97,18 +97,21 @@ class Explorer(widgets.VBox):
             )
         self.show_blog = widgets.Checkbox(value=name in BLOG_SCHEDULERS, description="blog's sketch", indent=False)
         self.show_blog.layout.display = None if name in BLOG_SCHEDULERS else "none"
+        # Decays are easier to read on a log axis: equal factors become equal steps.
+        self.log_scale = widgets.Checkbox(value=False, description="log scale", indent=False)
         self.message = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.image.add_class("lrutils-plot")
         self._build_figure()
-        for control in [*self.controls.values(), self.show_blog]:
+        for control in [*self.controls.values(), self.show_blog, self.log_scale]:
             control.observe(self._on_change, names="value")
         self.curve = np.zeros(0)
         self.redraw()
         # Keep the margins the first render computed: re-solving the layout on every slider move
         # costs about a fifth of an update.
         self.figure.set_layout_engine("none")
-        sliders = widgets.VBox(list(self.controls.values()) + [self.show_blog])
+        toggles = widgets.HBox([self.show_blog, self.log_scale])
+        sliders = widgets.VBox([*self.controls.values(), toggles])
         super().__init__([sliders, self.message, self.image])
         self.add_class("lrutils-explorer")
 
@@ -190,7 +193,14 @@ class Explorer(widgets.VBox):
         ax = self.axes[0]
         top = max(float(curve.max()), BLOG_BASE_LR if blog else 0.0)
         ax.set_xlim(0, max(n_steps - 1, BLOG_EPOCHS - 1 if blog and self.name != "OneCycleLR" else 1))
-        ax.set_ylim(min(0.0, float(curve.min())), top * 1.08 if top > 0 else 1.0)
+        positive = curve[curve > 0]
+        log = bool(self.log_scale.value and positive.size)
+        if ax.get_yscale() != ("log" if log else "linear"):  # switching resets ticks: only when asked
+            ax.set_yscale("log" if log else "linear")
+        if log:
+            ax.set_ylim(max(float(positive.min()), top * 1e-9) / 1.5, top * 1.5)
+        else:
+            ax.set_ylim(min(0.0, float(curve.min())), top * 1.08 if top > 0 else 1.0)
         if self.spec.momentum is not None:
             second = (
                 momentum_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
@@ -204,7 +214,10 @@ class Explorer(widgets.VBox):
             if self.cut_marks is not None:
                 self.cut_marks.remove()
             cuts = np.nonzero(np.diff(curve))[0] + 1
-            self.cut_marks = ax.vlines(cuts, 0, top * 1.08, colors="red", linestyles=":", linewidth=1)
+            # Full-height marks in axes coordinates, right on a linear or a log axis.
+            self.cut_marks = ax.vlines(
+                cuts, 0, 1, transform=ax.get_xaxis_transform(), colors="red", linestyles=":", linewidth=1
+            )
         self.message.value = (
             f"<code>{self.torch_call()}</code> &nbsp; lr: first {curve[0]:.4g}, "
             f"last {curve[-1]:.4g}, max {curve.max():.4g}"

@@ -90,3 +90,14 @@ def test_bad_overrides_are_clear() -> None:
         explore("StepLR", gamma=-1.0)
     with pytest.raises(TypeError, match="stepsize"):
         explore("StepLR", stepsize=3)
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ReduceLROnPlateau", "OneCycleLR"])
+def test_log_scale_toggle_redraws_the_same_curve(name: str) -> None:
+    ex = explore(name)
+    linear_png, curve = bytes(ex.image.value), ex.curve.copy()
+    ex.log_scale.value = True
+    assert ex.axes[0].get_yscale() == "log" and bytes(ex.image.value) != linear_png
+    assert np.array_equal(ex.curve, curve)
+    ex.log_scale.value = False
+    assert ex.axes[0].get_yscale() == "linear"

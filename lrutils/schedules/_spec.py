@@ -261,7 +261,11 @@ def check_base_lr(base_lr: Any) -> float:
 
 
 def float_sequence(name: str, values: Any, scheduler: str) -> Sequence[float]:
-    """Turn ``values`` into a list of floats or raise an error that names ``name``."""
+    """Turn ``values`` into a list of floats or raise an error that names ``name``.
+
+    >>> float_sequence("metrics", (1, 2.5), "ReduceLROnPlateau")
+    [1.0, 2.5]
+    """
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise TypeError(f"{scheduler}: {name} must be a sequence of numbers, got {type(values).__name__}")
     try:
