@@ -11,6 +11,9 @@ import math
 import numbers
 from typing import Any
 
+import numpy as np
+
+from ..torch_reference import torch_lr_curve
 from . import Verdict, number_answer
 
 LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
@@ -25,27 +28,15 @@ PEAK_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000, "pct_start": 
 _PLACEHOLDER = "replace None with your answer, then run the cell again"
 
 
-def _scheduler(optimizer_lr: float = 0.1, **kwargs: Any) -> tuple[Any, Any]:
+def _allowed_truth() -> int:
+    """Count the ``scheduler.step()`` calls the real scheduler accepts before it raises.
+
+    This one steps raw torch on purpose: the error past the end is the answer.
+    """
     import torch
 
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=optimizer_lr, momentum=0.9)
-    return optimizer, torch.optim.lr_scheduler.OneCycleLR(optimizer, **kwargs)
-
-
-def _torch_lrs(n_steps: int, **kwargs: Any) -> list[float]:
-    optimizer, scheduler = _scheduler(**kwargs)
-    lrs = []
-    for i in range(n_steps):
-        lrs.append(float(optimizer.param_groups[0]["lr"]))
-        if i < n_steps - 1:
-            optimizer.step()
-            scheduler.step()
-    return lrs
-
-
-def _allowed_truth() -> int:
-    """Count the ``scheduler.step()`` calls the real scheduler accepts before it raises."""
-    optimizer, scheduler = _scheduler(**ALLOWED_KWARGS)
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **ALLOWED_KWARGS)
     calls = 0
     while True:
         optimizer.step()
@@ -84,8 +75,8 @@ def check_last_lr(answer: float | None) -> Verdict:
     if answer is None:
         return Verdict(False, _PLACEHOLDER)
     guess = _as_number(answer, "answer")
-    lrs = _torch_lrs(LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
-    truth, one_past = lrs[-2], lrs[-1]
+    lrs = torch_lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
+    truth, one_past = float(lrs[-2]), float(lrs[-1])
     if _close(guess, truth):
         return Verdict(True, f"{truth:.1e} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.")
     if guess == 0.0:
@@ -139,8 +130,7 @@ def check_peak_step(answer: int | None) -> Verdict:
     if answer is None:
         return Verdict(False, _PLACEHOLDER)
     guess = _as_int(answer, "answer")
-    lrs = _torch_lrs(PEAK_KWARGS["total_steps"], **PEAK_KWARGS)
-    truth = max(range(len(lrs)), key=lrs.__getitem__)
+    truth = int(np.argmax(torch_lr_curve("OneCycleLR", PEAK_KWARGS["total_steps"], **PEAK_KWARGS)))
     if guess == truth:
         return Verdict(
             True, f"the warm-up ends at step float(pct_start * total_steps) - 1 = {truth}, where lr = max_lr exactly."

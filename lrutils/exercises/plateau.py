@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..torch_reference import torch_lr_curve
 from . import Verdict
 
 BASE_LR = 0.1
@@ -35,16 +36,9 @@ _PLACEHOLDER = "replace None with your answer, then run the cell again"
 
 def _torch_lrs(metrics: Sequence[float], n_epochs: int, **kwargs: Any) -> np.ndarray:
     """The lr used in epochs 0..n_epochs-1: real torch, stepped with ``metrics[epoch]`` after each epoch."""
-    import torch
-
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=BASE_LR)
-    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, **kwargs)
-    lrs = []
-    for epoch in range(n_epochs):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step(metrics[epoch])
-    return np.array(lrs)
+    return torch_lr_curve(
+        "ReduceLROnPlateau", n_epochs, base_lr=BASE_LR, metrics=list(metrics)[: n_epochs - 1], **kwargs
+    )
 
 
 def _first_cut_truth() -> int:
