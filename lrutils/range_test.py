@@ -58,7 +58,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .training import BATCH_SIZE, MOMENTUM
-from .training_data import N_TRAIN, make_model, spiral_data
+from .training_data import N_TRAIN, make_model, shuffled_batches, spiral_data
 
 DEFAULT_START_LR = 1e-5
 DEFAULT_END_LR = 10.0
@@ -211,23 +211,39 @@ def sweep_lrs(start_lr: float, end_lr: float, num_iter: int) -> np.ndarray:
     return lrs
 
 
-def smooth_losses(losses: np.ndarray, beta: float) -> np.ndarray:
-    """Exponential moving average with bias correction: ``avg_i / (1 - beta**(i+1))``.
+class BiasCorrectedAverage:
+    """The running smoothed loss of the range test, one loss at a time.
 
     ``avg_i = beta * avg_{i-1} + (1 - beta) * loss_i`` starts at ``avg_{-1} = 0``; dividing by
     ``1 - beta**(i+1)`` (the total weight given so far) undoes the pull towards 0 at the start.
 
+    >>> average = BiasCorrectedAverage(0.5)
+    >>> average.add(1.0), average.add(3.0)  # (0.5*0.5 + 0.5*3) / 0.75
+    (1.0, 2.3333333333333335)
+    """
+
+    def __init__(self, beta: float) -> None:
+        self.beta = beta
+        self.avg = 0.0
+        self.count = 0
+
+    def add(self, loss: float) -> float:
+        """Take the next loss; return the bias-corrected average so far."""
+        self.count += 1
+        self.avg = self.beta * self.avg + (1.0 - self.beta) * loss
+        return self.avg / (1.0 - self.beta**self.count)
+
+
+def smooth_losses(losses: np.ndarray, beta: float) -> np.ndarray:
+    """Every value of :class:`BiasCorrectedAverage` over ``losses`` (what the sweep records).
+
     >>> smooth_losses(np.array([2.0, 2.0, 2.0]), 0.9).tolist()
     [2.0, 2.0, 2.0]
-    >>> smooth_losses(np.array([1.0, 3.0]), 0.5).tolist()  # (0.5*0.5 + 0.5*3) / 0.75
+    >>> smooth_losses(np.array([1.0, 3.0]), 0.5).tolist()
     [1.0, 2.3333333333333335]
     """
-    out = np.empty(len(losses))
-    avg = 0.0
-    for i, loss in enumerate(np.asarray(losses, dtype=np.float64)):
-        avg = beta * avg + (1.0 - beta) * float(loss)
-        out[i] = avg / (1.0 - beta ** (i + 1))
-    return out
+    average = BiasCorrectedAverage(beta)
+    return np.array([average.add(float(loss)) for loss in np.asarray(losses, dtype=np.float64)])
 
 
 def steepest_index(lrs: np.ndarray, smoothed: np.ndarray) -> int:
@@ -361,20 +377,16 @@ def _sweep(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
     data = spiral_data()
     schedule = sweep_lrs(start, end, n)
-    per_pass = math.ceil(N_TRAIN / batch)
-    generator = torch.Generator().manual_seed(seed)
+    batches = shuffled_batches(seed, batch)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
     losses = np.empty(n)
     smoothed = np.empty(n)
-    avg, best = 0.0, math.inf
+    average, best = BiasCorrectedAverage(beta), math.inf
     diverged_lr: float | None = None
     done = 0
     for i in range(n):
-        if i % per_pass == 0:
-            order = torch.randperm(N_TRAIN, generator=generator)
-        k = i % per_pass
-        idx = order[k * batch : (k + 1) * batch]
+        idx = next(batches)
         lr = float(schedule[i])
         for group in optimizer.param_groups:
             group["lr"] = lr
@@ -383,8 +395,7 @@ def _sweep(
         if not math.isfinite(loss):
             diverged_lr = lr
             break
-        avg = beta * avg + (1.0 - beta) * loss
-        value = avg / (1.0 - beta ** (i + 1))
+        value = average.add(loss)
         losses[i], smoothed[i] = loss, value
         done = i + 1
         if value > factor * best:
@@ -442,7 +453,7 @@ def plot_range_test(
     low, high = min(lows), max(highs)
     ax.set_ylim(low - 0.1 * (high - low), high + 0.6 * (high - low))  # raw spikes near the end do not squash the curve
     ax.set_xscale("log")
-    ax.set(title=title, xlabel="learning rate (log scale)", ylabel="training loss (per batch)")
+    ax.set(xlabel="learning rate (log scale)", ylabel="training loss (per batch)")
     ax.grid(alpha=0.3, which="both")
     if not single:
         title += "\n(o steepest descent, x minimum, dashed min / 10, dotted where a test stopped)"
@@ -452,6 +463,7 @@ def plot_range_test(
 
 
 __all__ = [
+    "BiasCorrectedAverage",
     "RangeTestResult",
     "lr_range_test",
     "plot_range_test",

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from torch import nn
 
-from .training_data import N_TRAIN, make_model, spiral_data
+from .training_data import N_TRAIN, make_model, shuffled_batches, spiral_data
 
 DEFAULT_EPOCHS = 30
 DEFAULT_LR = 0.2
@@ -255,7 +255,7 @@ def _run(
                 f"{name} is set up for {total} steps but training takes epochs * steps_per_epoch = "
                 f"{epochs} * {spe} = {epochs * spe}; pass matching total_steps/epochs/steps_per_epoch"
             )
-    generator = torch.Generator().manual_seed(seed)
+    batches = shuffled_batches(seed, BATCH_SIZE)
     loss_fn = nn.CrossEntropyLoss()
     lrs = np.empty(epochs * spe)
     momenta = np.empty(epochs * spe)
@@ -263,9 +263,8 @@ def _run(
     group = optimizer.param_groups[0]
     step = 0
     for epoch in range(epochs):
-        order = torch.randperm(N_TRAIN, generator=generator)
-        for batch in range(spe):
-            idx = order[batch * BATCH_SIZE : (batch + 1) * BATCH_SIZE]
+        for _ in range(spe):
+            idx = next(batches)
             loss = loss_fn(model(data.x_train[idx]), data.y_train[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

@@ -9,6 +9,7 @@ bouncing around above that floor while a decaying one can settle into it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,4 +94,22 @@ def make_model(hidden: int = HIDDEN) -> nn.Sequential:
     )
 
 
-__all__ = ["SpiralData", "make_model", "spiral_data", "spiral_points"]
+def shuffled_batches(seed: int, batch_size: int) -> Iterator[torch.Tensor]:
+    """Index tensors of training batches, forever: a fresh seeded shuffle per pass over the data.
+
+    ``lrutils.train`` takes ``ceil(N_TRAIN / batch_size)`` of them per epoch and the range test
+    takes as many as it needs, so both see the same batches in the same order for one ``seed``.
+
+    >>> batches = shuffled_batches(0, 500)
+    >>> [len(next(batches)) for _ in range(4)]
+    [500, 500, 200, 500]
+    """
+    generator = torch.Generator().manual_seed(seed)
+    per_pass = math.ceil(N_TRAIN / batch_size)
+    while True:
+        order = torch.randperm(N_TRAIN, generator=generator)
+        for k in range(per_pass):
+            yield order[k * batch_size : (k + 1) * batch_size]
+
+
+__all__ = ["SpiralData", "make_model", "shuffled_batches", "spiral_data", "spiral_points"]
