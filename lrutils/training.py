@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from torch import nn
 
+from .schedules import REQUIRED, ParamSpec
 from .training_data import N_TRAIN, make_model, shuffled_batches, spiral_data
 
 DEFAULT_EPOCHS = 30
@@ -111,28 +112,14 @@ def _get_spec(name: object) -> Any:
         raise ValueError(f"unknown scheduler name {name!r}; expected None (constant lr) or one of {valid}") from None
 
 
-def _check_epochs(epochs: object) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):
-        raise TypeError(f"epochs must be a positive int, got {type(epochs).__name__} {epochs!r}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    return int(epochs)
+# Validated like every scheduler parameter: one mechanism, one style of error message.
+EPOCHS_SPEC = ParamSpec("epochs", "int", REQUIRED, low=1)
+LR_SPEC = ParamSpec("lr", "float", REQUIRED, low=0.0, low_open=True)
+SEED_SPEC = ParamSpec("seed", "int", REQUIRED, low=0, high=2**63 - 1)
 
 
-def _check_lr(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a positive finite number, got {type(lr).__name__} {lr!r}")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    return float(lr)
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int >= 0, got {type(seed).__name__} {seed!r}")
-    if not 0 <= seed < 2**63:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
-    return int(seed)
+def _check_run(epochs: object, lr: object, seed: object) -> tuple[int, float, int]:
+    return EPOCHS_SPEC.check(epochs), LR_SPEC.check(lr), SEED_SPEC.check(seed)
 
 
 def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) -> dict[str, Any]:
@@ -217,9 +204,7 @@ def train(
     >>> h.kwargs, h.val_acc.shape
     ({'T_max': 3}, (3,))
     """
-    epochs = _check_epochs(epochs)
-    lr = _check_lr(lr)
-    seed = _check_seed(seed)
+    epochs, lr, seed = _check_run(epochs, lr, seed)
     spe = steps_per_epoch()
     if name is None:
         if scheduler_kwargs:
@@ -321,7 +306,7 @@ def compare(
             _get_spec(name)
     if len(set(names)) != len(names):
         raise ValueError(f"names must not repeat a scheduler, got {names!r}")
-    epochs, lr, seed = _check_epochs(epochs), _check_lr(lr), _check_seed(seed)
+    epochs, lr, seed = _check_run(epochs, lr, seed)
     bar = None
     if progress and _in_kernel():
         from IPython.display import display

@@ -66,7 +66,7 @@ class ParamSpec:
         if self.kind == "int_list":
             text = "a non-empty list of ints"
             if self.low is not None:
-                text += f" >= {self.low:g}"
+                text += f" >= {self._bound(self.low)}"
             return text
         if self.kind == "stages":
             return "a non-empty list of (scheduler name, kwargs dict) pairs"
@@ -80,12 +80,15 @@ class ParamSpec:
             text = "an int" if self.kind == "int" else "a finite number"
             bounds = []
             if self.low is not None:
-                bounds.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+                bounds.append(f"{'>' if self.low_open else '>='} {self._bound(self.low)}")
             if self.high is not None:
-                bounds.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+                bounds.append(f"{'<' if self.high_open else '<='} {self._bound(self.high)}")
             if bounds:
                 text += " " + " and ".join(bounds)
         return text + (" (or None)" if self.optional else "")
+
+    def _bound(self, bound: float) -> str:
+        return str(int(bound)) if self.kind in ("int", "int_list") else f"{bound:g}"
 
     def check(self, value: Any, scheduler: str = "") -> Any:
         """Return ``value`` (ints as int, floats as float) or raise a clear error.
