@@ -63,17 +63,16 @@ class Explorer(widgets.VBox):
         self.spec = get_spec(name)
         unit = self.spec.unit
         start = {p.name: p.start for p in self.spec.params if p.start is not None}
-        if name == "OneCycleLR":
-            start.pop("epochs", None), start.pop("steps_per_epoch", None)
         start.update(overrides)
         base_lr = start.pop("base_lr", BLOG_BASE_LR)
         n_steps = start.pop("n_steps", DEFAULT_STEPS.get(unit, 100))
         self.spec.resolve(2, {**start, "metrics": [0.0]} if unit == "metric" else start, with_data=False)
         self.controls: dict[str, widgets.ValueWidget] = {}
-        if name != "OneCycleLR":  # OneCycleLR ignores the optimizer's lr and draws total_steps steps
+        if not self.spec.ignores_base_lr:
             self.controls["base_lr"] = _param_widget(
                 ParamSpec("base_lr", "float", 0.1, slider=(1e-3, 1.0), log=True), base_lr
             )
+        if self.spec.length_param is None:  # otherwise the schedule's own length is drawn
             self.controls["n_steps"] = _param_widget(ParamSpec("n_steps", "int", 100, slider=(10, 300)), n_steps)
         self.fixed: dict[str, Any] = {}  # functions and stage lists: passed through, not on a control
         for p in self.spec.params:
@@ -150,19 +149,17 @@ class Explorer(widgets.VBox):
         """(n_steps, base_lr, kwargs) for ``lr_curve`` from the current control values."""
         kwargs = {**self.fixed, **self.values()}
         base_lr = kwargs.pop("base_lr", BLOG_BASE_LR)
-        if self.name == "OneCycleLR":
-            n_steps = kwargs["total_steps"]
-        else:
-            n_steps = kwargs.pop("n_steps")
+        length = self.spec.length_param
+        n_steps = kwargs[length] if length is not None else kwargs.pop("n_steps")
         if self.spec.unit == "metric":
             kwargs["metrics"] = synthetic_val_loss(
                 n_steps - 1, flat_from=kwargs.pop("loss flattens at"), noise=kwargs.pop("loss noise"), seed=0
             )
         return n_steps, base_lr, kwargs
 
-    def torch_call(self) -> str:
-        """The torch line that gives the curve drawn now."""
-        _, _, kwargs = self.curve_kwargs()
+    def torch_call(self, kwargs: dict[str, Any] | None = None) -> str:
+        """The torch line that gives the curve drawn now (``kwargs`` from :meth:`curve_kwargs`)."""
+        kwargs = dict(self.curve_kwargs()[2] if kwargs is None else kwargs)
         kwargs.pop("metrics", None)
         defaults = {p.name: p.default for p in self.spec.params}
         args = ", ".join(
@@ -187,12 +184,14 @@ class Explorer(widgets.VBox):
         steps = np.arange(n_steps)
         self.line.set_data(steps, curve)
         blog = self.show_blog.value and self.name in BLOG_SCHEDULERS
-        # The sketch is drawn over 100 epochs; a one-cycle sketch spans the whole run, so stretch it.
-        sketch_x = np.linspace(0, n_steps - 1, BLOG_EPOCHS) if self.name == "OneCycleLR" else np.arange(BLOG_EPOCHS)
+        # The sketch is drawn over 100 epochs; a schedule with a fixed length (one-cycle) spans the
+        # whole run in the sketch, so stretch it over that length.
+        stretch = self.spec.length_param is not None
+        sketch_x = np.linspace(0, n_steps - 1, BLOG_EPOCHS) if stretch else np.arange(BLOG_EPOCHS)
         self.blog_line.set_data((sketch_x, blog_sketch(self.name)) if blog else ([], []))
         ax = self.axes[0]
         top = max(float(curve.max()), BLOG_BASE_LR if blog else 0.0)
-        ax.set_xlim(0, max(n_steps - 1, BLOG_EPOCHS - 1 if blog and self.name != "OneCycleLR" else 1))
+        ax.set_xlim(0, max(n_steps - 1, BLOG_EPOCHS - 1 if blog and not stretch else 1))
         positive = curve[curve > 0]
         log = bool(self.log_scale.value and positive.size)
         if ax.get_yscale() != ("log" if log else "linear"):  # switching resets ticks: only when asked
@@ -219,7 +218,7 @@ class Explorer(widgets.VBox):
                 cuts, 0, 1, transform=ax.get_xaxis_transform(), colors="red", linestyles=":", linewidth=1
             )
         self.message.value = (
-            f"<code>{self.torch_call()}</code> &nbsp; lr: first {curve[0]:.4g}, "
+            f"<code>{self.torch_call(kwargs)}</code> &nbsp; lr: first {curve[0]:.4g}, "
             f"last {curve[-1]:.4g}, max {curve.max():.4g}"
         )
         buffer = io.BytesIO()

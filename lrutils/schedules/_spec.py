@@ -202,6 +202,8 @@ class ScheduleSpec:
     extra_keywords: tuple[str, ...] = field(default=())  # data, not parameters (metrics=)
     check_data: Callable[[int, dict[str, Any]], None] | None = None  # validates the extra keywords
     factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
+    length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
+    ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
 
     def param(self, name: str) -> ParamSpec:
         """Return the spec of parameter ``name``."""

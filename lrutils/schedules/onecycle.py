@@ -189,4 +189,6 @@ ONE_CYCLE_LR = ScheduleSpec(
     summary="warm up to max_lr, then anneal far below the start; steps per batch",
     momentum=onecycle_momentum,
     check_together=_check_onecycle,
+    length_param="total_steps",
+    ignores_base_lr=True,
 )
