@@ -15,13 +15,10 @@ from .schedules._spec import check_base_lr, check_n_steps
 REFERENCE_MOMENTUM = 0.9
 """SGD momentum of the throw-away optimizer (OneCycleLR needs an optimizer with momentum)."""
 
-OPTIMIZER_LR_KEYWORD = {"CyclicLR": "base_lr"}
-"""Schedulers whose torch constructor takes the starting lr as a keyword (and overwrites the
-optimizer's lr with it): lrutils passes the optimizer's lr (``base_lr`` of ``lr_curve``) there."""
-
 
 def _with_optimizer_lr(name: str, optimizer: torch.optim.Optimizer, params: dict[str, Any]) -> dict[str, Any]:
-    keyword = OPTIMIZER_LR_KEYWORD.get(name)
+    """Pass the optimizer's lr to schedulers whose constructor takes it as a keyword (the spec says which)."""
+    keyword = get_spec(name).base_lr_keyword
     if keyword is None:
         return params
     lrs = [group["lr"] for group in optimizer.param_groups]

@@ -204,6 +204,7 @@ class ScheduleSpec:
     factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
     length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
     ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
+    base_lr_keyword: str | None = None  # torch keyword that receives lrutils' base_lr (CyclicLR's own base_lr)
 
     def param(self, name: str) -> ParamSpec:
         """Return the spec of parameter ``name``."""

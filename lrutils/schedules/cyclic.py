@@ -151,4 +151,5 @@ CYCLIC_LR = ScheduleSpec(
     summary="triangle waves between base_lr and max_lr; steps per batch; base_lr is CyclicLR's own",
     momentum=cyclic_momentum,
     check_together=_check_cyclic,
+    base_lr_keyword="base_lr",
 )
