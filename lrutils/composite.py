@@ -76,12 +76,35 @@ def _lambda_values(fn: Callable[[int], Any], n_steps: int) -> np.ndarray:
     return out
 
 
+class _CheckedLambda:
+    """``lr_lambda`` whose values for steps ``0..n-1`` were computed and checked once, by the spec.
+
+    The curve and a real torch LambdaLR then read those values instead of calling the learner's
+    function a second time for every step (beyond them it falls back to the function).
+    """
+
+    def __init__(self, fn: Callable[[int], Any], values: np.ndarray) -> None:
+        self.fn, self.values = fn, values
+        self.__qualname__ = getattr(fn, "__qualname__", repr(fn))  # the explorer's torch line names it
+
+    def __call__(self, t: int) -> Any:
+        return float(self.values[t]) if 0 <= t < len(self.values) else self.fn(t)
+
+
+def _check_lambda(n_steps: int, params: dict[str, Any]) -> None:
+    fn = params["lr_lambda"]
+    if not (isinstance(fn, _CheckedLambda) and len(fn.values) >= n_steps):
+        params["lr_lambda"] = _CheckedLambda(fn, _lambda_values(fn, n_steps))  # clear errors before torch sees it
+
+
 def lambda_lr_curve(n_steps: int, base_lr: float, *, lr_lambda: Callable[[int], Any]) -> np.ndarray:
     """LambdaLR: ``base_lr * lr_lambda(t)``.
 
     >>> lambda_lr_curve(3, 0.5, lr_lambda=lambda t: t + 1).tolist()
     [0.5, 1.0, 1.5]
     """
+    if isinstance(lr_lambda, _CheckedLambda) and len(lr_lambda.values) >= n_steps:
+        return base_lr * lr_lambda.values[:n_steps]
     return base_lr * _lambda_values(lr_lambda, n_steps)
 
 
@@ -194,7 +217,7 @@ def _chain_ops(name: str, params: dict[str, Any], n_steps: int, base_lr: float) 
     t = np.arange(n_steps)
     a = np.ones(n_steps)
     if name == "LambdaLR":
-        return "set", base_lr * _lambda_values(params["lr_lambda"], n_steps)
+        return "set", lambda_lr_curve(n_steps, base_lr, **params)
     if name == "StepLR":
         a[(t % params["step_size"] == 0) & (t > 0)] = params["gamma"]
     elif name == "ExponentialLR":
@@ -421,7 +444,7 @@ LAMBDA_LR = ScheduleSpec(
     curve=lambda_lr_curve,
     unit="epoch",
     summary="base_lr * lr_lambda(t)",
-    check_data=lambda n_steps, params: _lambda_values(params["lr_lambda"], n_steps) is None,  # clear errors first
+    check_data=_check_lambda,
 )
 
 SEQUENTIAL_LR = ScheduleSpec(

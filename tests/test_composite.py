@@ -364,3 +364,18 @@ def test_train_accepts_every_new_name(name: str, kwargs: dict) -> None:
     expected = lrutils.lr_curve(name, 6, base_lr=h.base_lr, **h.kwargs)
     assert_agrees(epoch_lrs, expected, h.base_lr)
     assert np.all(np.isfinite(h.val_loss))
+
+
+def test_lambda_is_called_once_per_step() -> None:
+    calls: list[int] = []
+
+    def factor(t: int) -> float:
+        calls.append(t)
+        return 0.9**t
+
+    curve = lrutils.lr_curve("LambdaLR", 50, base_lr=0.1, lr_lambda=factor)
+    assert calls == list(range(50))
+    assert np.allclose(curve, 0.1 * 0.9 ** np.arange(50))
+    calls.clear()
+    assert np.array_equal(lrutils.torch_lr_curve("LambdaLR", 50, base_lr=0.1, lr_lambda=factor), curve)
+    assert calls == list(range(50)), "torch reads the checked values, not the function again"
