@@ -329,18 +329,20 @@ def compare(
     return results
 
 
-def _as_list(histories: History | Sequence[History] | Mapping[Any, History], what: str) -> list[History]:
+def _labelled(histories: History | Sequence[History] | Mapping[Any, History], what: str) -> list[tuple[str, History]]:
+    """(label, history) pairs: a dict's string keys are the labels (``compare``'s None key stays
+    "constant"), so two constant-lr runs can be told apart; otherwise each history's own label."""
     if isinstance(histories, History):
-        items = [histories]
+        items = [(histories.label, histories)]
     elif isinstance(histories, Mapping):
-        items = list(histories.values())
+        items = [(key if isinstance(key, str) else h.label, h) for key, h in histories.items()]
     elif isinstance(histories, Sequence) and not isinstance(histories, (str, bytes)):
-        items = list(histories)
+        items = [(getattr(h, "label", ""), h) for h in histories]
     else:
         raise TypeError(
             f"{what} must be a History, a sequence of them or a dict of them, got {type(histories).__name__}"
         )
-    if not items or not all(isinstance(h, History) for h in items):
+    if not items or not all(isinstance(h, History) for _, h in items):
         raise TypeError(f"{what} must contain at least one History and nothing else")
     return items
 
@@ -354,17 +356,17 @@ def results_table(histories: Mapping[Any, History] | Sequence[History], target: 
     >>> print(results_table(compare([None], epochs=1, progress=False)).splitlines()[0])
     schedule             final val loss  final val acc  best val loss  epochs to 0.50
     """
-    items = _as_list(histories, "histories")
+    items = _labelled(histories, "histories")
     if isinstance(target, bool) or not isinstance(target, numbers.Real) or not math.isfinite(target):
         raise TypeError(f"target must be a finite number, got {target!r}")
     head = f"epochs to {target:.2f}"
-    width = max(20, *(len(h.label) for h in items))  # CosineAnnealingWarmRestarts is 27 characters
+    width = max(20, *(len(label) for label, _ in items))  # CosineAnnealingWarmRestarts is 27 characters
     lines = [f"{'schedule':<{width}} {'final val loss':>14} {'final val acc':>14} {'best val loss':>14} {head:>15}"]
-    for h in items:
+    for label, h in items:
         hit = np.flatnonzero(h.val_loss <= target)
         reached = str(int(hit[0]) + 1) if hit.size else "-"
         lines.append(
-            f"{h.label:<{width}} {h.val_loss[-1]:>14.4f} {h.val_acc[-1]:>14.4f} "
+            f"{label:<{width}} {h.val_loss[-1]:>14.4f} {h.val_acc[-1]:>14.4f} "
             f"{np.nanmin(h.val_loss):>14.4f} {reached:>15}"
         )
     return "\n".join(lines)
@@ -374,27 +376,28 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
     """Draw learning rate, train/val loss and val accuracy of the runs in 3 panels side by side.
 
     The lr is drawn per optimizer step at fractional epochs; losses (train dashed, val solid) and
-    accuracy are drawn at the end of each epoch. The constant baseline is black.
+    accuracy are drawn at the end of each epoch. The constant baseline is black. A dict's string
+    keys label the runs (``{"constant 0.2": ..., "constant 0.02": ...}``).
 
     >>> fig = plot_history(train(None, epochs=2))
     >>> len(fig.axes)
     3
     """
-    items = _as_list(histories, "histories")
+    items = _labelled(histories, "histories")
     fig = Figure(figsize=(15, 4), layout="constrained")
     ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
     colour_index = 0
-    for h in items:
-        if h.name is None:
+    for label, h in items:
+        if label == CONSTANT:  # the baseline, unless the caller named its constant runs
             colour = "black"
         else:
             colour = f"C{colour_index % 10}"
             colour_index += 1
         epochs = np.arange(1, h.epochs + 1)
-        ax_lr.plot(h.step_epochs, h.lr, color=colour, label=h.label, drawstyle="steps-post")
+        ax_lr.plot(h.step_epochs, h.lr, color=colour, label=label, drawstyle="steps-post")
         ax_loss.plot(epochs, h.train_loss, color=colour, linestyle="--", alpha=0.7)
-        ax_loss.plot(epochs, h.val_loss, color=colour, label=h.label)
-        ax_acc.plot(epochs, h.val_acc, color=colour, label=h.label)
+        ax_loss.plot(epochs, h.val_loss, color=colour, label=label)
+        ax_acc.plot(epochs, h.val_acc, color=colour, label=label)
     ax_lr.set(title="learning rate", xlabel="epoch", ylabel="lr")
     ax_loss.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
     ax_acc.set(title="validation accuracy", xlabel="epoch", ylabel="accuracy")

@@ -221,3 +221,11 @@ def test_plot_history_returns_a_figure_with_three_axes(default_runs: dict[str | 
     line = fig.axes[0].get_lines()[-1]  # OneCycleLR: lr per batch at fractional epochs
     assert np.allclose(line.get_xdata()[:2], [0.0, 1.0 / steps_per_epoch()])
     assert plt.get_fignums() == before  # nothing registered with pyplot
+
+
+def test_dict_keys_label_the_runs(default_runs: dict[str | None, History]) -> None:
+    runs = {"constant 0.2": default_runs[None], "cosine": default_runs["CosineAnnealingLR"]}
+    fig = plot_history(runs)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["constant 0.2", "cosine"]
+    assert results_table(runs).splitlines()[1].startswith("constant 0.2 ")
+    assert "constant " in results_table(default_runs).splitlines()[1]  # compare's None key stays "constant"
