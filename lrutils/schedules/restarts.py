@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._spec import REQUIRED, ParamSpec, ScheduleSpec
+from .cosine import cosine_annealing_curve
 
 
 def cycle_starts(n_steps: int, T_0: int, T_mult: int) -> np.ndarray:
@@ -65,12 +66,10 @@ def warm_restarts_curve(n_steps: int, base_lr: float, *, T_0: int, T_mult: int, 
     [1.0, 0.5, 1.0, 0.853553390593, 0.5, 0.146446609407]
     """
 
-    # Every cycle starts the same cosine again, so compute each cycle once: a single period tiled
-    # when T_mult == 1, otherwise one slice per cycle (at most log2(n_steps) + 1 of them).
+    # Every cycle is CosineAnnealingLR's half cosine again (T_max = T_i), so compute each cycle
+    # once: one period tiled when T_mult == 1, else one slice per cycle (at most log2(n_steps) + 1).
     def cycle(length: int, count: int) -> np.ndarray:
-        t_cur = np.arange(count, dtype=float)
-        # Same operation order as torch: pi * T_cur first, then / T_i.
-        return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * t_cur / length)) / 2
+        return cosine_annealing_curve(count, base_lr, T_max=length, eta_min=eta_min)
 
     if T_mult == 1:
         return np.resize(cycle(T_0, min(T_0, n_steps)), n_steps)
