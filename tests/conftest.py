@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 import torch
 from hypothesis import settings
+
+from lrutils import lr_curve, momentum_curve, torch_lr_curve, torch_momentum_curve
 
 # Derandomized: a CI failure shows the same example on every re-run; no example database on disk.
 settings.register_profile("lrutils", derandomize=True, deadline=None, database=None, max_examples=60)
@@ -22,3 +27,45 @@ def assert_agrees(ours: np.ndarray, theirs: np.ndarray, scale: float) -> None:
         f"{bad.sum()} steps disagree; first at step {np.argmax(bad)}: "
         f"ours={ours[np.argmax(bad)]!r} torch={theirs[np.argmax(bad)]!r}"
     )
+
+
+def check_against_torch(name: str, n_steps: int, base_lr: float, momentum: bool = False, **kwargs: Any) -> None:
+    """lr_curve (and, if asked, momentum_curve) agree with the real scheduler under the project's bar."""
+    ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    scale = max(base_lr, float(kwargs.get("max_lr", 0.0)), float(kwargs.get("eta_min", 0.0)))
+    assert_agrees(ours, theirs, scale)
+    if momentum:
+        assert_agrees(
+            momentum_curve(name, n_steps, base_lr, **kwargs),
+            torch_momentum_curve(name, n_steps, base_lr, **kwargs),
+            1.0,
+        )
+
+
+def assert_clear_error(name: Any, n_steps: Any, kwargs: dict, error: type[Exception], words: list[str]) -> None:
+    """Both lr_curve and torch_lr_curve raise ``error`` with every one of ``words`` in the message."""
+    for fn in (lr_curve, torch_lr_curve):
+        with pytest.raises(error) as info:
+            fn(name, n_steps, **kwargs)
+        for word in words:
+            assert word in str(info.value), f"{word!r} missing from: {info.value}"
+
+
+def raw_torch_lrs(
+    name: str, n_steps: int, optimizer_lr: float = 0.1, optimizer: torch.optim.Optimizer | None = None, **kwargs: Any
+) -> list[float]:
+    """Step torch's scheduler class directly, without lrutils' validation in front of it.
+
+    ``kwargs`` go to the scheduler (CyclicLR's own ``base_lr`` among them); the throw-away SGD
+    optimizer gets ``optimizer_lr`` unless an ``optimizer`` is passed.
+    """
+    if optimizer is None:
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=optimizer_lr, momentum=0.9)
+    scheduler = getattr(torch.optim.lr_scheduler, name)(optimizer, **kwargs)
+    lrs = [optimizer.param_groups[0]["lr"]]
+    for _ in range(n_steps - 1):
+        optimizer.step()
+        scheduler.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+    return lrs

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees
+from conftest import assert_agrees, assert_clear_error
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -277,11 +277,7 @@ BAD = [
 
 @pytest.mark.parametrize("name,kwargs,error,words", BAD)
 def test_clear_errors(name: str, kwargs: dict, error: type, words: list[str]) -> None:
-    for fn in (lrutils.lr_curve, lrutils.torch_lr_curve):
-        with pytest.raises(error) as info:
-            fn(name, 10, **kwargs)
-        for word in words:
-            assert word in str(info.value), f"{word!r} missing from: {info.value}"
+    assert_clear_error(name, 10, kwargs, error, words)
 
 
 def test_recipe_functions_validate_too() -> None:

@@ -6,22 +6,15 @@ import math
 
 import numpy as np
 import pytest
-import torch
-from conftest import assert_agrees
+from conftest import assert_agrees, raw_torch_lrs
+from conftest import check_against_torch as check
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lrutils import lr_curve, momentum_curve, torch_lr_curve, torch_momentum_curve
+from lrutils import lr_curve, momentum_curve, torch_momentum_curve
 
 base_lrs = st.floats(1e-6, 10.0)
 positive_floats = st.floats(1e-3, 1.5)
-
-
-def check(name: str, n_steps: int, base_lr: float, **kwargs) -> None:
-    ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
-    theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
-    scale = max(base_lr, float(kwargs.get("max_lr", 0.0)), float(kwargs.get("eta_min", 0.0)))
-    assert_agrees(ours, theirs, scale)
 
 
 @given(n=st.integers(1, 300), base_lr=base_lrs, step_size=st.integers(1, 60), gamma=st.floats(1e-3, 2.0))
@@ -105,18 +98,6 @@ onecycle_kwargs = st.fixed_dictionaries(
 )
 
 
-def raw_torch_onecycle(n_steps: int, **kwargs) -> list[float]:
-    """Step torch's OneCycleLR directly, without lrutils' validation in front of it."""
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, **kwargs)
-    lrs = [opt.param_groups[0]["lr"]]
-    for _ in range(n_steps - 1):
-        opt.step()
-        sched.step()
-        lrs.append(opt.param_groups[0]["lr"])
-    return lrs
-
-
 def _onecycle_refused(total: int, kwargs: dict) -> bool:
     try:
         lr_curve("OneCycleLR", total + 1, **kwargs)
@@ -140,7 +121,7 @@ def test_onecycle_refuses_exactly_where_torch_divides_by_zero(kwargs: dict) -> N
     total = kwargs["total_steps"]
     if _onecycle_refused(total, kwargs):
         with pytest.raises(ZeroDivisionError):
-            raw_torch_onecycle(total + 1, **kwargs)
+            raw_torch_lrs("OneCycleLR", total + 1, **kwargs)
 
 
 @pytest.mark.parametrize("total,pct", [(10, 0.1), (100, 0.01), (3, 2 / 3)])
@@ -149,15 +130,15 @@ def test_onecycle_zero_length_phase_is_a_clear_error(total: int, pct: float) -> 
     with pytest.raises(ValueError, match="pct_start"):
         lr_curve("OneCycleLR", total + 1, max_lr=0.1, total_steps=total, pct_start=pct, three_phase=three)
     with pytest.raises(ZeroDivisionError):
-        raw_torch_onecycle(total + 1, max_lr=0.1, total_steps=total, pct_start=pct, three_phase=three)
+        raw_torch_lrs("OneCycleLR", total + 1, max_lr=0.1, total_steps=total, pct_start=pct, three_phase=three)
 
 
 def test_onecycle_past_total_steps_fails_like_torch() -> None:
     with pytest.raises(ValueError, match="Tried to step 101 times"):
         lr_curve("OneCycleLR", 102, max_lr=0.1, total_steps=100)
-    raw_torch_onecycle(101, max_lr=0.1, total_steps=100)  # the last allowed step is fine
+    raw_torch_lrs("OneCycleLR", 101, max_lr=0.1, total_steps=100)  # the last allowed step is fine
     with pytest.raises(ValueError, match="Tried to step 101 times"):
-        raw_torch_onecycle(102, max_lr=0.1, total_steps=100)
+        raw_torch_lrs("OneCycleLR", 102, max_lr=0.1, total_steps=100)
 
 
 def test_onecycle_epochs_times_steps_per_epoch_equals_total_steps() -> None:

@@ -7,28 +7,16 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees
+from conftest import assert_agrees, assert_clear_error, raw_torch_lrs
+from conftest import check_against_torch as check
 from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
-from lrutils import lr_curve, momentum_curve, torch_lr_curve, torch_momentum_curve
+from lrutils import lr_curve, momentum_curve
 from lrutils.schedules.restarts import cycle_position, cycle_starts
 
 base_lrs = st.floats(1e-6, 10.0)
-
-
-def check(name: str, n_steps: int, base_lr: float, momentum: bool = False, **kwargs) -> None:
-    ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
-    theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
-    scale = max(base_lr, float(kwargs.get("max_lr", 0.0)), float(kwargs.get("eta_min", 0.0)))
-    assert_agrees(ours, theirs, scale)
-    if momentum:
-        assert_agrees(
-            momentum_curve(name, n_steps, base_lr, **kwargs),
-            torch_momentum_curve(name, n_steps, base_lr, **kwargs),
-            1.0,
-        )
 
 
 # --- CosineAnnealingWarmRestarts -------------------------------------------------------------
@@ -137,26 +125,16 @@ def test_cyclic_modes_shape() -> None:
     assert exp[5] == pytest.approx(0.9**5) and exp[15] == pytest.approx(0.9**15)  # gamma ** step
 
 
-def raw_torch_cyclic(n_steps: int, optimizer: torch.optim.Optimizer, **kwargs) -> list[float]:
-    sched = torch.optim.lr_scheduler.CyclicLR(optimizer, **kwargs)
-    lrs = [optimizer.param_groups[0]["lr"]]
-    for _ in range(n_steps - 1):
-        optimizer.step()
-        sched.step()
-        lrs.append(optimizer.param_groups[0]["lr"])
-    return lrs
-
-
 def test_triangular2_refuses_where_torch_overflows() -> None:
     kw = {"max_lr": 0.1, "step_size_up": 1, "step_size_down": 1, "mode": "triangular2"}
     lr_curve("CyclicLR", 2048, base_lr=0.01, **kw)  # last step is in cycle 1024: fine in torch too
     opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
-    raw_torch_cyclic(2048, opt, base_lr=0.01, **kw)
+    raw_torch_lrs("CyclicLR", 2048, optimizer=opt, base_lr=0.01, **kw)
     with pytest.raises(ValueError, match="cycle 1025"):
         lr_curve("CyclicLR", 2049, base_lr=0.01, **kw)
     opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
     with pytest.raises(OverflowError):
-        raw_torch_cyclic(2049, opt, base_lr=0.01, **kw)
+        raw_torch_lrs("CyclicLR", 2049, optimizer=opt, base_lr=0.01, **kw)
 
 
 def test_base_lr_is_cyclic_lrs_own_base_lr() -> None:
@@ -211,11 +189,7 @@ CASES = [
 
 @pytest.mark.parametrize("name,kwargs,error,words", CASES)
 def test_clear_errors(name: str, kwargs: dict, error: type, words: list[str]) -> None:
-    for fn in (lr_curve, torch_lr_curve):
-        with pytest.raises(error) as info:
-            fn(name, 10, **kwargs)
-        for word in words:
-            assert word in str(info.value), f"{word!r} missing from: {info.value}"
+    assert_clear_error(name, 10, kwargs, error, words)
 
 
 def test_momentum_curve_needs_cycle_momentum() -> None:

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import torch
-from conftest import assert_agrees
+from conftest import assert_clear_error, raw_torch_lrs
+from conftest import check_against_torch as check
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrutils import lr_curve, torch_lr_curve
+from lrutils import lr_curve
 
 base_lrs = st.floats(1e-6, 10.0)
-
-
-def check(name: str, n_steps: int, base_lr: float, **kwargs) -> None:
-    assert_agrees(
-        lr_curve(name, n_steps, base_lr=base_lr, **kwargs), torch_lr_curve(name, n_steps, base_lr, **kwargs), base_lr
-    )
-
-
-def raw_torch(name: str, n_steps: int, base_lr: float, **kwargs) -> list[float]:
-    """Step the torch class directly, without lrutils' validation in front of it."""
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
-    sched = getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
-    out = [opt.param_groups[0]["lr"]]
-    for _ in range(n_steps - 1):
-        opt.step()
-        sched.step()
-        out.append(opt.param_groups[0]["lr"])
-    return out
 
 
 @given(
@@ -44,7 +26,7 @@ def test_multistep_lr(n: int, base_lr: float, milestones: list[int], gamma: floa
 def test_multistep_duplicates_multiply_twice_like_torch() -> None:
     lrs = lr_curve("MultiStepLR", 6, base_lr=1.0, milestones=[3, 1, 3], gamma=0.5)
     assert lrs.tolist() == [1.0, 0.5, 0.5, 0.125, 0.125, 0.125]
-    assert raw_torch("MultiStepLR", 6, 1.0, milestones=[3, 1, 3], gamma=0.5) == lrs.tolist()
+    assert raw_torch_lrs("MultiStepLR", 6, 1.0, milestones=[3, 1, 3], gamma=0.5) == lrs.tolist()
 
 
 @given(
@@ -59,16 +41,16 @@ def test_constant_lr(n: int, base_lr: float, factor: float, total_iters: int) ->
 
 def test_constant_total_iters_zero_keeps_the_factor_for_ever_like_torch() -> None:
     assert lr_curve("ConstantLR", 4, 1.0, factor=0.5, total_iters=0).tolist() == [0.5] * 4
-    assert raw_torch("ConstantLR", 4, 1.0, factor=0.5, total_iters=0) == [0.5] * 4
+    assert raw_torch_lrs("ConstantLR", 4, 1.0, factor=0.5, total_iters=0) == [0.5] * 4
 
 
 def test_constant_factor_zero_is_refused_exactly_where_torch_divides_by_zero() -> None:
     assert lr_curve("ConstantLR", 3, 1.0, factor=0.0, total_iters=3).tolist() == [0.0] * 3  # never undone: fine
-    raw_torch("ConstantLR", 3, 1.0, factor=0.0, total_iters=3)
+    raw_torch_lrs("ConstantLR", 3, 1.0, factor=0.0, total_iters=3)
     with pytest.raises(ValueError, match="factor=0 with total_iters=3"):
         lr_curve("ConstantLR", 4, 1.0, factor=0.0, total_iters=3)
     with pytest.raises(ZeroDivisionError):
-        raw_torch("ConstantLR", 4, 1.0, factor=0.0, total_iters=3)
+        raw_torch_lrs("ConstantLR", 4, 1.0, factor=0.0, total_iters=3)
 
 
 @given(
@@ -140,8 +122,4 @@ BAD = [
 
 @pytest.mark.parametrize("name,kwargs,error,words", BAD)
 def test_clear_errors(name: str, kwargs: dict, error: type, words: list[str]) -> None:
-    for fn in (lr_curve, torch_lr_curve):
-        with pytest.raises(error) as info:
-            fn(name, 10, **kwargs)
-        for word in words:
-            assert word in str(info.value), f"{word!r} missing from: {info.value}"
+    assert_clear_error(name, 10, kwargs, error, words)
