@@ -58,7 +58,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .training import BATCH_SIZE, MOMENTUM
-from .training_data import N_TRAIN, make_model, shuffled_batches, spiral_data
+from .training_data import N_TRAIN, make_model, seeded_one_thread, shuffled_batches, spiral_data
 
 DEFAULT_START_LR = 1e-5
 DEFAULT_END_LR = 10.0
@@ -308,23 +308,17 @@ def lr_range_test(
     if model is not None and optimizer is not None:
         _owned_params(model, optimizer)
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with torch.random.fork_rng(devices=[]):  # leave the caller's global RNG untouched
-            torch.manual_seed(seed)
-            if model is None or optimizer is None:
-                model = make_model()
-                optimizer = torch.optim.SGD(model.parameters(), lr=start, momentum=MOMENTUM)
+    with seeded_one_thread(seed):
+        if model is None or optimizer is None:
+            model = make_model()
+            optimizer = torch.optim.SGD(model.parameters(), lr=start, momentum=MOMENTUM)
+            record = _sweep(model, optimizer, start, end, n, beta, factor, seed, batch)
+        else:
+            saved = _save(model, optimizer)
+            try:
                 record = _sweep(model, optimizer, start, end, n, beta, factor, seed, batch)
-            else:
-                saved = _save(model, optimizer)
-                try:
-                    record = _sweep(model, optimizer, start, end, n, beta, factor, seed, batch)
-                finally:
-                    _restore(model, optimizer, saved)
-    finally:
-        torch.set_num_threads(threads)
+            finally:
+                _restore(model, optimizer, saved)
     lrs, losses, smoothed, diverged_lr = record
     best = int(np.argmin(smoothed))
     return RangeTestResult(

@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D
 from torch import nn
 
 from .schedules import REQUIRED, ParamSpec
-from .training_data import N_TRAIN, make_model, shuffled_batches, spiral_data
+from .training_data import N_TRAIN, make_model, seeded_one_thread, shuffled_batches, spiral_data
 
 DEFAULT_EPOCHS = 30
 DEFAULT_LR = 0.2
@@ -213,14 +213,8 @@ def train(
     else:
         unit = _get_spec(name).unit
         kwargs = {**demo_kwargs(name, epochs, spe, lr), **scheduler_kwargs}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with torch.random.fork_rng(devices=[]):  # leave the caller's global RNG untouched
-            torch.manual_seed(seed)
-            return _run(name, unit, kwargs, epochs, spe, seed, lr)
-    finally:
-        torch.set_num_threads(threads)
+    with seeded_one_thread(seed):
+        return _run(name, unit, kwargs, epochs, spe, seed, lr)
 
 
 def _run(
