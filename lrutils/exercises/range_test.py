@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from lrutils.exercises import Verdict
+from lrutils.range_test import smooth_losses
 
 _CASES: tuple[tuple[tuple[float, ...], float], ...] = (
     ((2.0, 1.0, 3.0, 0.5, 0.25), 0.9),
@@ -27,12 +28,6 @@ _CASES: tuple[tuple[tuple[float, ...], float], ...] = (
 EX2_BATCH = 160
 TOLERANCE = 0.02
 """Relative tolerance for a learning rate typed in by hand (three significant digits are enough)."""
-
-
-def _expected(losses: np.ndarray, beta: float) -> np.ndarray:
-    from lrutils.range_test import smooth_losses
-
-    return smooth_losses(losses, beta)
 
 
 def _unbiased(losses: np.ndarray, beta: float) -> np.ndarray:
@@ -78,7 +73,7 @@ def check_smoothing(fn: Callable[[np.ndarray, float], np.ndarray] | None) -> Ver
             got = np.asarray(fn(losses.copy(), beta), dtype=np.float64)
         except Exception as error:  # the learner's code: report, do not crash the notebook
             return Verdict(False, f"your function raised {type(error).__name__}: {error}")
-        want = _expected(losses, beta)
+        want = smooth_losses(losses, beta)
         if got.shape != want.shape:
             return Verdict(
                 False,
