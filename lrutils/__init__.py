@@ -7,14 +7,22 @@
 
 from __future__ import annotations
 
+from .comparison import Comparison, Setup, Tuning
 from .composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
+from .history import Failure, History
 from .notebook import setup
+from .numerics import pin_mkl
 from .range_test import RangeTestResult, lr_range_test, plot_range_test
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
 from .torch_reference import make_torch_scheduler, torch_lr_curve, torch_momentum_curve
-from .training import History, compare, plot_history, results_table, train
+from .training import bake_off, compare, train, tune_lr
+from .training_plots import plot_history
 from .widgets import Explorer, explore
+
+# MKL's CPU-independent mode, before anything multiplies a matrix (importing lrutils' modules does
+# not): see lrutils.numerics.
+MKL_STATE = pin_mkl()
 
 __all__ = [
     "composite_names",
@@ -23,11 +31,16 @@ __all__ = [
     "warmup_stable_decay",
     "Explorer",
     "explore",
+    "Comparison",
+    "Failure",
     "History",
+    "Setup",
+    "Tuning",
+    "bake_off",
     "compare",
     "plot_history",
-    "results_table",
     "train",
+    "tune_lr",
     "RangeTestResult",
     "lr_range_test",
     "plot_range_test",

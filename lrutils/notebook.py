@@ -1,4 +1,4 @@
-"""The set-up every notebook runs first: one thread, fixed seeds, fixed print precision."""
+"""The set-up every notebook runs first: pinned numerics, one thread, fixed seeds, readable figures."""
 
 from __future__ import annotations
 
@@ -12,25 +12,30 @@ PRINT_PRECISION = 6
 
 
 def setup(seed: int = 0) -> None:
-    """Make a notebook reproducible to the last printed digit, and check the torch version.
+    """Make a notebook reproducible to the last printed digit on any x86-64 CPU, and check torch.
 
-    One thread: bit-identical results (and a tiny model trains faster); seeds for ``random``,
-    numpy and torch; numpy prints ``PRINT_PRECISION`` digits; figures are small PNGs.
+    Checks that MKL runs in its CPU-independent mode (lrutils switches it on when imported; if a
+    matrix multiply ran before ``import lrutils``, this says to restart the kernel), one torch
+    thread, seeds for ``random``, numpy and torch, numpy prints ``PRINT_PRECISION`` digits, and
+    figures use :mod:`lrutils.style` (readable on a projector, crisp PNGs).
 
     >>> setup()
     """
-    import matplotlib
     import torch
 
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
-    random.seed(seed)
-    np.random.seed(seed)
-    np.set_printoptions(precision=PRINT_PRECISION, suppress=False)
-    matplotlib.rcParams.update({"figure.dpi": 72, "savefig.dpi": 72, "font.size": 9})
+    from . import style
+    from .numerics import require_pinned_mkl
+
     found = version("torch").split("+")[0]
     if found != EXPECTED_TORCH:
         raise RuntimeError(
             f"these notebooks were checked with torch {EXPECTED_TORCH}, found {found}; "
             "run `make lab` from the repository to get the pinned environment"
         )
+    require_pinned_mkl()
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    np.set_printoptions(precision=PRINT_PRECISION, suppress=False)
+    style.apply()

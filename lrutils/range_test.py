@@ -57,8 +57,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .training import BATCH_SIZE, MOMENTUM
-from .training_data import N_TRAIN, make_model, seeded_one_thread, shuffled_batches, spiral_data
+from .engine import RunSpec, train_runs
+from .training import BATCH_SIZE
+from .training_data import HIDDEN, N_TRAIN, seeded_one_thread, shuffled_batches, spiral_data
 
 DEFAULT_START_LR = 1e-5
 DEFAULT_END_LR = 10.0
@@ -293,7 +294,7 @@ def lr_range_test(
 
     >>> r = lr_range_test(num_iter=50)
     >>> len(r.lrs), bool(np.allclose(r.lrs[1:] / r.lrs[:-1], r.ratio)), f"{r.suggestion:.2e}"
-    (50, True, '1.05e-01')
+    (50, True, '5.96e-02')
     """
     start, end, n, beta, factor, seed, batch = _check_args(
         start_lr, end_lr, num_iter, smooth, diverge_factor, seed, batch_size
@@ -308,12 +309,10 @@ def lr_range_test(
     if model is not None and optimizer is not None:
         _owned_params(model, optimizer)
 
-    with seeded_one_thread(seed):
-        if model is None or optimizer is None:
-            model = make_model()
-            optimizer = torch.optim.SGD(model.parameters(), lr=start, momentum=MOMENTUM)
-            record = _sweep(model, optimizer, start, end, n, beta, factor, seed, batch)
-        else:
+    if model is None or optimizer is None:
+        record = _demo_sweep(start, end, n, beta, factor, seed, batch)
+    else:
+        with seeded_one_thread(seed):
             saved = _save(model, optimizer)
             try:
                 record = _sweep(model, optimizer, start, end, n, beta, factor, seed, batch)
@@ -358,6 +357,58 @@ def _restore(model: nn.Module, optimizer: torch.optim.Optimizer, saved: dict[str
         m.training = mode
 
 
+class _SweepRecorder:
+    """Smooths the batch losses as they come and says when the test stops (both sweeps share it)."""
+
+    def __init__(self, schedule: np.ndarray, beta: float, factor: float) -> None:
+        self.schedule, self.factor = schedule, factor
+        self.losses, self.smoothed = np.empty(len(schedule)), np.empty(len(schedule))
+        self.average, self.best = BiasCorrectedAverage(beta), math.inf
+        self.diverged_lr: float | None = None
+        self.done = 0
+
+    def add(self, i: int, loss: float) -> bool:
+        """Record batch ``i``'s loss; True if the test stops here (not finite, or blown up)."""
+        lr = float(self.schedule[i])
+        if not math.isfinite(loss):
+            self.diverged_lr = lr
+            return True
+        value = self.average.add(loss)
+        self.losses[i], self.smoothed[i] = loss, value
+        self.done = i + 1
+        if value > self.factor * self.best:
+            self.diverged_lr = lr
+            return True
+        self.best = min(self.best, value)
+        return False
+
+    def result(self, start: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
+        if self.done == 0:
+            raise ValueError(f"the loss was not finite at the first batch (lr {start!r}); lower start_lr")
+        d = self.done
+        return self.schedule[:d].copy(), self.losses[:d].copy(), self.smoothed[:d].copy(), self.diverged_lr
+
+
+def _demo_sweep(
+    start: float, end: float, n: int, beta: float, factor: float, seed: int, batch: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
+    """The sweep on the demo model, trained by lrutils' engine (bit-identical on every CPU).
+
+    The whole sweep is trained (a run that blows up is stopped by the engine), then cut where the
+    test stops: batch ``i``'s loss depends only on the steps before it, so this records exactly
+    what stopping early would have.
+    """
+    schedule = sweep_lrs(start, end, n)
+    spe = math.ceil(N_TRAIN / batch)
+    run = RunSpec(None, {}, lr=start, seed=seed, step_lrs=tuple(schedule.tolist()))
+    batch_losses = train_runs([run], math.ceil(n / spe), HIDDEN, batch)[0].batch_loss
+    recorder = _SweepRecorder(schedule, beta, factor)
+    for i in range(n):
+        if recorder.add(i, float(batch_losses[i])):
+            break
+    return recorder.result(start)
+
+
 def _sweep(
     model: nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -369,39 +420,25 @@ def _sweep(
     seed: int,
     batch: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
+    """The sweep on the caller's own model and optimizer (their dtype and their numerics)."""
     data = spiral_data()
     schedule = sweep_lrs(start, end, n)
     batches = shuffled_batches(seed, batch)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
-    losses = np.empty(n)
-    smoothed = np.empty(n)
-    average, best = BiasCorrectedAverage(beta), math.inf
-    diverged_lr: float | None = None
-    done = 0
+    recorder = _SweepRecorder(schedule, beta, factor)
     for i in range(n):
         idx = next(batches)
-        lr = float(schedule[i])
         for group in optimizer.param_groups:
-            group["lr"] = lr
-        loss_t = loss_fn(model(data.x_train[idx]), data.y_train[idx])
-        loss = loss_t.item()
-        if not math.isfinite(loss):
-            diverged_lr = lr
+            group["lr"] = float(schedule[i])
+        dtype = next(model.parameters()).dtype
+        loss_t = loss_fn(model(data.x_train[idx].to(dtype)), data.y_train[idx])
+        if recorder.add(i, loss_t.item()):
             break
-        value = average.add(loss)
-        losses[i], smoothed[i] = loss, value
-        done = i + 1
-        if value > factor * best:
-            diverged_lr = lr
-            break
-        best = min(best, value)
         optimizer.zero_grad(set_to_none=True)
         loss_t.backward()
         optimizer.step()
-    if done == 0:
-        raise ValueError(f"the loss was not finite at the first batch (lr {start!r}); lower start_lr")
-    return schedule[:done].copy(), losses[:done].copy(), smoothed[:done].copy(), diverged_lr
+    return recorder.result(start)
 
 
 def plot_range_test(

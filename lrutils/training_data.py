@@ -27,7 +27,8 @@ TURNS = 1.0
 """How many full turns each spiral arm makes."""
 LABEL_NOISE = 0.1
 """Fraction of points whose label is redrawn uniformly at random (it may hit the true class)."""
-HIDDEN = 64
+HIDDEN = 32
+"""Width of both hidden layers of the demo MLP."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,12 @@ class SpiralData:
     y_val: torch.Tensor
 
 
-def spiral_points(n: int, seed: int = DATA_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``n`` labelled spiral points as numpy arrays (float32 ``(n, 2)``, int64 ``(n,)``).
+def spiral_points_float64(n: int, seed: int = DATA_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n`` labelled spiral points before rounding to float32: float64 ``(n, 2)``, int64 ``(n,)``.
 
-    >>> x, y = spiral_points(4)
-    >>> x.shape, x.dtype, y.shape, set(y.tolist()) <= {0, 1, 2}
-    ((4, 2), dtype('float32'), (4,), True)
+    >>> x, y = spiral_points_float64(4)
+    >>> x.dtype, set(y.tolist()) <= {0, 1, 2}
+    (dtype('float64'), True)
     """
     rng = np.random.default_rng(seed)
     label = rng.integers(0, N_CLASSES, n)
@@ -60,7 +61,22 @@ def spiral_points(n: int, seed: int = DATA_SEED) -> tuple[np.ndarray, np.ndarray
     x += rng.normal(0.0, 1.0, x.shape) * sigma[:, None]
     flip = rng.random(n) < LABEL_NOISE
     label = np.where(flip, rng.integers(0, N_CLASSES, n), label)
-    return x.astype(np.float32), label.astype(np.int64)
+    return x, label.astype(np.int64)
+
+
+def spiral_points(n: int, seed: int = DATA_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` labelled spiral points as numpy arrays (float32 ``(n, 2)``, int64 ``(n,)``).
+
+    Rounding to float32 also makes the data the same on every CPU: numpy's cos and sin differ in
+    the last bit between CPUs, far below float32's resolution (a test checks no point is near a
+    rounding tie).
+
+    >>> x, y = spiral_points(4)
+    >>> x.shape, x.dtype, y.shape, set(y.tolist()) <= {0, 1, 2}
+    ((4, 2), dtype('float32'), (4,), True)
+    """
+    x, label = spiral_points_float64(n, seed)
+    return x.astype(np.float32), label
 
 
 @lru_cache(maxsize=1)
@@ -80,19 +96,29 @@ def spiral_data() -> SpiralData:
     )
 
 
-def make_model(hidden: int = HIDDEN) -> nn.Sequential:
-    """A small MLP 2 -> hidden -> hidden -> 3 with ReLUs, initialised from torch's global RNG.
+def make_model(hidden: int = HIDDEN, seed: int = 0) -> nn.Sequential:
+    """The demo MLP 2 -> hidden -> hidden -> 3 with ReLUs as a float64 torch module, with exactly
+    the initial weights lrutils' trainer gives seed ``seed`` (:func:`lrutils.mlp.init_stack`).
 
-    >>> make_model()(torch.zeros(5, 2)).shape
+    For your own training loop, or to pass to :func:`lrutils.lr_range_test`; feed it float64
+    inputs (``spiral_data().x_train.double()``).
+
+    >>> make_model()(torch.zeros(5, 2, dtype=torch.float64)).shape
     torch.Size([5, 3])
     """
-    return nn.Sequential(
-        nn.Linear(2, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, N_CLASSES),
-    )
+    from .mlp import DTYPE, init_stack
+
+    net = init_stack([seed], hidden)
+    layers: list[nn.Module] = []
+    for k, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        linear = nn.Linear(w.shape[1], w.shape[2], dtype=DTYPE)
+        with torch.no_grad():
+            linear.weight.copy_(w[0].T)
+            linear.bias.copy_(b[0, 0])
+        layers.append(linear)
+        if k < len(net.weights) - 1:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
 
 
 def shuffled_batches(seed: int, batch_size: int) -> Iterator[torch.Tensor]:
@@ -136,4 +162,12 @@ def seeded_one_thread(seed: int) -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-__all__ = ["SpiralData", "make_model", "seeded_one_thread", "shuffled_batches", "spiral_data", "spiral_points"]
+__all__ = [
+    "SpiralData",
+    "make_model",
+    "seeded_one_thread",
+    "shuffled_batches",
+    "spiral_data",
+    "spiral_points",
+    "spiral_points_float64",
+]

@@ -15,6 +15,7 @@ import torch
 from matplotlib.figure import Figure
 
 from lrutils import torch_lr_curve, train
+from lrutils.engine import MOMENTUM
 from lrutils.range_test import (
     RangeTestResult,
     lr_range_test,
@@ -23,7 +24,7 @@ from lrutils.range_test import (
     steepest_index,
     sweep_lrs,
 )
-from lrutils.training import DEFAULT_LR, MOMENTUM
+from lrutils.training import DEFAULT_LR
 from lrutils.training_data import make_model
 
 matplotlib.use("Agg")
@@ -137,7 +138,7 @@ def test_a_model_and_optimizer_passed_in_are_restored_bit_for_bit() -> None:
     torch.manual_seed(5)
     model = make_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.03, momentum=MOMENTUM, nesterov=True, weight_decay=1e-4)
-    x, y = torch.randn(16, 2), torch.randint(0, 3, (16,))
+    x, y = torch.randn(16, 2, dtype=torch.float64), torch.randint(0, 3, (16,))
     for _ in range(3):  # momentum buffers exist, grads are left on the parameters
         optimizer.zero_grad()
         torch.nn.functional.cross_entropy(model(x), y).backward()
@@ -178,10 +179,13 @@ def test_restores_adam_with_an_attached_scheduler_and_no_grads() -> None:
 
 
 def test_passed_in_model_gives_the_same_curve_as_the_default() -> None:
-    torch.manual_seed(0)  # lrutils.train(seed=0) initialises the model like this
-    model = make_model()
+    """make_model(seed=0) starts from the demo's weights; torch's autograd and SGD round a little
+    differently from lrutils' portable trainer, so the curves agree closely, not bit for bit."""
+    model = make_model(seed=0)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=MOMENTUM)
-    assert lr_range_test(model, optimizer, num_iter=80) == lr_range_test(num_iter=80)
+    theirs, ours = lr_range_test(model, optimizer, num_iter=80), lr_range_test(num_iter=80)
+    assert np.array_equal(theirs.lrs, ours.lrs)
+    assert np.allclose(theirs.losses, ours.losses, rtol=1e-9, atol=0)
 
 
 def test_restored_even_when_the_sweep_fails() -> None:

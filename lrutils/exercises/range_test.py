@@ -115,7 +115,7 @@ def check_batch160_max_lr(answer: float | None) -> Verdict:
 
     >>> check_batch160_max_lr(None)
     not yet: run lr_range_test(batch_size=160), take the lr of the smallest smoothed loss, divide by 10.
-    >>> check_batch160_max_lr(0.0948).correct
+    >>> check_batch160_max_lr(0.104).correct
     True
     """
     if answer is None:

@@ -1,0 +1,195 @@
+"""CPU-independent numerics: MKL's reproducible mode, and exp/log/sums built from exact operations.
+
+Why this module exists: the notebooks' saved outputs are checked digit for digit on whatever
+x86-64 CPU runs CI, and a training run amplifies a last-bit difference into a visible one. Three
+things differ between CPUs and are pinned here:
+
+* **MKL's matrix multiplies** pick a kernel per CPU (AVX-512 on one Xeon, AVX2 on another, yet
+  another path on AMD), and each kernel sums in its own order. Intel's *conditional numerical
+  reproducibility* mode ``COMPATIBLE`` runs the same code path on every x86-64 CPU, Intel or AMD.
+  It must be chosen before MKL runs its first multiply: :func:`pin_mkl` does it when lrutils is
+  imported, and :func:`require_pinned_mkl` refuses to train if it came too late.
+* **torch's vectorised exp, log and sums** round differently with and without AVX2/AVX-512 (SLEEF
+  polynomials vs libm; 4, 8 or 16 partial sums). :func:`exp_nonpositive` and :func:`log_positive`
+  are built from ``+``, ``-``, ``*``, ``/`` and exact bit operations only, which IEEE 754 rounds
+  the same way on every CPU; sums go through :func:`sum_rows`, a fixed pairwise order of additions.
+* elementwise ``+ - * /``, ``sqrt``, comparisons, ``max`` and indexing need nothing: IEEE 754
+  rounds them exactly, whatever the vector width.
+
+>>> import torch
+>>> x = torch.tensor([[-1.0, 0.0]], dtype=torch.float64)
+>>> exp_nonpositive(x).tolist() == torch.exp(x).tolist()
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+from pathlib import Path
+
+import torch
+
+MKL_CBWR_BRANCH = 1  # mkl_service.h: ask for the code branch
+MKL_CBWR_COMPATIBLE = 3  # the branch that gives the same results on every x86-64 CPU
+MKL_CBWR_MODE_CHANGE_FAILURE = -8  # mkl_cbwr_set after MKL already ran: too late
+
+RESTART_ADVICE = (
+    "restart the kernel (Kernel > Restart) and run `import lrutils` before anything that multiplies matrices with torch"
+)
+
+_state: dict[str, str] = {}
+
+
+def _mkl_library() -> ctypes.CDLL | None:
+    """torch's own copy of MKL (linked into libtorch_cpu), or None where torch has no MKL (ARM, macOS)."""
+    lib_dir = Path(torch.__file__).parent / "lib"
+    for candidate in sorted(lib_dir.glob("libtorch_cpu.*")):
+        try:
+            lib = ctypes.CDLL(str(candidate))
+        except OSError:
+            continue
+        if hasattr(lib, "mkl_serv_cbwr_set") and hasattr(lib, "mkl_serv_cbwr_get"):
+            return lib
+    return None
+
+
+def pin_mkl() -> str:
+    """Switch torch's MKL to its CPU-independent mode; return the resulting state.
+
+    ``"pinned"``: MKL multiplies identically on every x86-64 CPU from now on. ``"too late"``: MKL
+    had already run in this process, so its mode can no longer change (restart and import lrutils
+    first). ``"no MKL"``: this torch build has no MKL (ARM, macOS); see the README for what is
+    guaranteed there. Called once when lrutils is imported; calling it again is harmless.
+
+    >>> pin_mkl() in ("pinned", "no MKL")
+    True
+    """
+    os.environ["MKL_CBWR"] = "COMPATIBLE"  # child processes (and an MKL loaded later) read this
+    lib = _mkl_library()
+    if lib is None:
+        state = "no MKL"
+    elif lib.mkl_serv_cbwr_get(MKL_CBWR_BRANCH) == MKL_CBWR_COMPATIBLE:
+        state = "pinned"
+    else:
+        status = lib.mkl_serv_cbwr_set(MKL_CBWR_COMPATIBLE)
+        state = "pinned" if status == 0 else "too late"
+    _state["mkl"] = state
+    return state
+
+
+def mkl_state() -> str:
+    """The MKL mode in effect now: ``"pinned"``, ``"too late"`` or ``"no MKL"`` (see :func:`pin_mkl`).
+
+    >>> mkl_state() in ("pinned", "no MKL")
+    True
+    """
+    lib = _mkl_library()
+    if lib is None:
+        return "no MKL"
+    return "pinned" if lib.mkl_serv_cbwr_get(MKL_CBWR_BRANCH) == MKL_CBWR_COMPATIBLE else "too late"
+
+
+def require_pinned_mkl() -> None:
+    """Raise a RuntimeError that says what to do if MKL runs in a CPU-dependent mode.
+
+    >>> require_pinned_mkl()
+    """
+    if mkl_state() == "too late":
+        raise RuntimeError(
+            "torch's MKL already multiplied matrices before lrutils could switch it to its "
+            "CPU-independent mode (MKL_CBWR=COMPATIBLE), so training results would depend on this CPU "
+            f"and not match the saved notebook outputs: {RESTART_ADVICE}"
+        )
+
+
+# --- exp and log from exact operations ----------------------------------------------------------
+
+EXP_FLOOR = -40.0
+"""exp(-40) = 4e-18: below it :func:`exp_nonpositive` returns exp(-40). Only used inside a softmax,
+where the largest term is 1, so terms this small change no sum."""
+_LN2_HI = 0.693145751953125  # ln 2 split so that k * _LN2_HI is exact for |k| < 2**11 (Cody & Waite)
+_LN2_LO = 1.4286068203094173e-06
+_LN2 = 0.6931471805599453
+_INV_LN2 = 1.4426950408889634
+_EXP_TERMS = [1.0 / math.factorial(k) for k in range(14)]  # Taylor series of exp on |r| <= ln2 / 2
+_LOG_TERMS = [2.0 / (2 * k + 1) for k in range(14)]  # log m = 2 atanh(u), u = (m - 1) / (m + 1)
+_SQRT_HALF = 0.7071067811865476
+
+
+def _power_of_two(k: torch.Tensor) -> torch.Tensor:
+    """``2.0 ** k`` for integer-valued float64 ``k`` (normal range), built from the exponent bits: exact."""
+    return ((k.to(torch.int64) + 1023) << 52).view(torch.float64)
+
+
+def exp_nonpositive(x: torch.Tensor) -> torch.Tensor:
+    """``exp(x)`` for float64 ``x <= 0``, rounded the same way on every CPU (about 1 ulp from torch.exp).
+
+    Range reduction ``x = k ln2 + r`` with ``|r| <= ln2 / 2``, a degree-13 Taylor polynomial for
+    ``exp(r)`` (truncation error < 1e-17), then ``* 2**k`` from the exponent bits. Inputs below
+    :data:`EXP_FLOOR` are raised to it; NaN stays NaN.
+
+    >>> exp_nonpositive(torch.tensor([0.0, -1.0], dtype=torch.float64)).tolist()
+    [1.0, 0.36787944117144233]
+    """
+    x = torch.clamp(x, min=EXP_FLOOR, max=0.0)
+    k = torch.round(x * _INV_LN2)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    poly = torch.full_like(r, _EXP_TERMS[13])
+    for coefficient in reversed(_EXP_TERMS[:13]):
+        poly = poly * r + coefficient
+    return poly * _power_of_two(k)
+
+
+def log_positive(x: torch.Tensor) -> torch.Tensor:
+    """``log(x)`` for positive finite float64 ``x``, rounded the same way on every CPU.
+
+    ``x = m * 2**e`` exactly (frexp, then ``m`` moved into [sqrt(1/2), sqrt(2))); ``log m = 2 atanh(u)``
+    with ``u = (m - 1) / (m + 1)``, ``|u| < 0.172``, summed to 14 odd powers (error < 1e-20).
+
+    >>> log_positive(torch.tensor([1.0, 2.0], dtype=torch.float64)).tolist()
+    [0.0, 0.6931471805599453]
+    """
+    mantissa, exponent = torch.frexp(x)
+    small = mantissa < _SQRT_HALF
+    mantissa = torch.where(small, mantissa * 2.0, mantissa)  # exact: a power of two
+    exponent = exponent - small.to(exponent.dtype)
+    u = (mantissa - 1.0) / (mantissa + 1.0)
+    u2 = u * u
+    series = torch.full_like(u, _LOG_TERMS[-1])
+    for coefficient in reversed(_LOG_TERMS[:-1]):
+        series = series * u2 + coefficient
+    return series * u + exponent.to(torch.float64) * _LN2
+
+
+def sum_rows(x: torch.Tensor) -> torch.Tensor:
+    """Sum a stack of matrices over their rows, ``(n, rows, cols) -> (n, 1, cols)``, in a fixed order.
+
+    Pairwise: rows are padded with zeros to a power of two, then the bottom half is added to the
+    top half until one row is left. Every addition is one IEEE operation, so the result is the same
+    on every CPU and for every ``n``; ``torch.sum`` and a multiply by ones (MKL) both choose their
+    order by vector width or by the shape of the whole stack.
+
+    >>> sum_rows(torch.arange(10.0, dtype=torch.float64).view(1, 5, 2)).tolist()
+    [[[20.0, 25.0]]]
+    """
+    rows = x.shape[1]
+    size = 1 << max(rows - 1, 0).bit_length()
+    if size != rows:
+        x = torch.cat([x, x.new_zeros(x.shape[0], size - rows, x.shape[2])], dim=1)
+    while size > 1:
+        size //= 2
+        x = x[:, :size] + x[:, size:]
+    return x
+
+
+__all__ = [
+    "EXP_FLOOR",
+    "exp_nonpositive",
+    "log_positive",
+    "mkl_state",
+    "pin_mkl",
+    "require_pinned_mkl",
+    "sum_rows",
+]

@@ -1,0 +1,95 @@
+"""Figure style that reads on a projector: sizes, fonts and colours shared by every lrutils figure.
+
+JupyterLab shows a figure at ``figure.dpi`` pixels per inch and shrinks it only when it is wider
+than the notebook column (about 800-1000 px). At :data:`DPI` = 100, a figure at most
+:data:`MAX_WIDTH` = 8.5 inches wide is shown unshrunk in a 900 px wide window, and the smallest
+text, :data:`SMALL_FONT` = 10 pt, is 10 / 72 * 100 = 13.9 px tall (the issue's floor is 10 px).
+:func:`apply` sets these in matplotlib's rcParams (``lrutils.setup()`` calls it); the notebook
+also renders PNGs at twice the pixel density ("retina") so they stay crisp.
+
+>>> font_px(SMALL_FONT) >= 10
+True
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+DPI = 100
+MAX_WIDTH = 8.5
+"""Widest figure, in inches, that JupyterLab shows without shrinking in a 900 px wide window."""
+BASE_FONT = 11.0
+SMALL_FONT = 10.0
+"""Legends, tick labels: the smallest text in any lrutils figure."""
+
+SCHEDULE_COLORS = {
+    "constant": "black",
+    "StepLR": "tab:blue",
+    "ExponentialLR": "tab:orange",
+    "CosineAnnealingLR": "tab:green",
+    "ReduceLROnPlateau": "tab:red",
+    "OneCycleLR": "tab:purple",
+    "CosineAnnealingWarmRestarts": "tab:brown",
+    "CyclicLR": "tab:pink",
+    "warmup_cosine": "tab:olive",
+    "SequentialLR": "tab:olive",
+    "warmup_stable_decay": "tab:cyan",
+    "MultiStepLR": "tab:gray",
+}
+"""One colour per scheduler across the series (the constant baseline is black)."""
+
+RC_PARAMS = {
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "font.size": BASE_FONT,
+    "axes.titlesize": BASE_FONT + 1,
+    "axes.labelsize": BASE_FONT,
+    "legend.fontsize": SMALL_FONT,
+    "xtick.labelsize": SMALL_FONT,
+    "ytick.labelsize": SMALL_FONT,
+    "figure.titlesize": BASE_FONT + 2,
+    "lines.linewidth": 2.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+
+
+def font_px(points: float, dpi: float = DPI) -> float:
+    """Height in screen pixels of text of ``points`` points in a figure shown at ``dpi``.
+
+    >>> round(font_px(9, 72), 1)
+    9.0
+    """
+    return points / 72.0 * dpi
+
+
+def color_for(label: str, index: int = 0) -> str:
+    """The series' colour for a schedule label (its scheduler name may start the label), else C{index}.
+
+    >>> color_for("constant"), color_for("StepLR (tuned)"), color_for("mine", 3)
+    ('black', 'tab:blue', 'C3')
+    """
+    if label in SCHEDULE_COLORS:
+        return SCHEDULE_COLORS[label]
+    first = label.split(" ")[0]
+    return SCHEDULE_COLORS.get(first, f"C{index % 10}")
+
+
+def apply() -> None:
+    """Set matplotlib's rcParams to the series' style, and retina PNGs in a notebook.
+
+    >>> apply(); matplotlib.rcParams["figure.dpi"]
+    100.0
+    """
+    matplotlib.rcParams.update(RC_PARAMS)
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - matplotlib-inline comes with ipykernel
+        return
+    from .progress import in_kernel
+
+    if in_kernel():
+        set_matplotlib_formats("retina")
+
+
+__all__ = ["BASE_FONT", "DPI", "MAX_WIDTH", "SCHEDULE_COLORS", "SMALL_FONT", "apply", "color_for", "font_px"]

@@ -1,0 +1,148 @@
+"""The stacked trainer: N runs in one pass equal N separate runs, bit for bit, and each run is
+stepped, updated and stopped exactly as it would be alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lrutils import lr_curve, momentum_curve
+from lrutils.engine import (
+    ADAMW_EPS,
+    ADAMW_WEIGHT_DECAY,
+    MOMENTUM,
+    RunSpec,
+    _adamw_step,
+    _OptimizerState,
+    _sgd_step,
+    train_runs,
+)
+from lrutils.mlp import DTYPE, init_stack
+from lrutils.training import demo_kwargs
+
+EPOCHS, HIDDEN, BATCH = 4, 16, 40
+
+
+def spec(name: str | None, lr: float, seed: int, epochs: int = EPOCHS, **extra) -> RunSpec:
+    kwargs = {**demo_kwargs(name, epochs, 30, lr), **extra}
+    return RunSpec(name, kwargs, lr=lr, seed=seed)
+
+
+MIXED = [
+    spec(None, 0.1, 0),
+    spec("StepLR", 0.2, 1, step_size=1, gamma=0.5),
+    spec("ReduceLROnPlateau", 0.1, 2, patience=0),
+    spec("ReduceLROnPlateau", 0.1, 3, patience=0),
+    spec("OneCycleLR", 0.3, 4),
+    spec("CyclicLR", 0.05, 5, max_lr=0.2, step_size_up=20),
+    spec(None, 0.1, 0),  # a repeat shares its schedule driver and still trains on its own
+]
+
+
+def test_a_stack_equals_separate_runs_bit_for_bit() -> None:
+    together = train_runs(MIXED, EPOCHS, HIDDEN, BATCH)
+    for run, h in zip(MIXED, together, strict=True):
+        alone = train_runs([run], EPOCHS, HIDDEN, BATCH)[0]
+        assert h == alone, run
+    assert together[0] == together[-1]
+
+
+def test_plateau_runs_cut_on_their_own_metric() -> None:
+    runs = [spec("ReduceLROnPlateau", 0.1, seed, epochs=12, patience=0, factor=0.5) for seed in range(4)]
+    histories = train_runs(runs, 12, HIDDEN, BATCH)
+    schedules = set()
+    for h in histories:
+        expected = lr_curve("ReduceLROnPlateau", 12, base_lr=0.1, metrics=h.val_loss, **h.kwargs)
+        assert np.array_equal(h.lr, np.repeat(expected, 30))
+        schedules.add(tuple(expected))
+    assert len(schedules) > 1  # different seeds, different cuts
+
+
+@pytest.mark.parametrize("name", ["StepLR", "OneCycleLR", "CosineAnnealingWarmRestarts", "CyclicLR"])
+def test_recorded_lr_and_momentum_are_the_schedulers(name: str) -> None:
+    h = train_runs([spec(name, 0.1, 0)], EPOCHS, HIDDEN, BATCH)[0]
+    from lrutils.schedules import get_spec
+
+    unit = get_spec(name).unit
+    n = EPOCHS * 30 if unit == "batch" else EPOCHS
+    expected = lr_curve(name, n, base_lr=0.1, **h.kwargs)
+    expected = expected if unit == "batch" else np.repeat(expected, 30)
+    assert np.allclose(h.lr, expected, rtol=1e-12, atol=0)
+    if name in ("OneCycleLR", "CyclicLR"):
+        assert np.allclose(h.momentum, momentum_curve(name, n, base_lr=0.1, **h.kwargs), rtol=1e-12)
+    else:
+        assert np.all(h.momentum == MOMENTUM)
+
+
+def _parameters(seed: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    net = init_stack([seed], hidden=8)
+    g = torch.Generator().manual_seed(seed + 1)
+    grads = [torch.randn(t.shape, generator=g, dtype=DTYPE) for t in net.tensors()]
+    return net, grads
+
+
+def test_sgd_update_is_torchs_sgd_with_momentum() -> None:
+    net, grads = _parameters(0)
+    params = [t[0].clone().requires_grad_() for t in net.tensors()]
+    optimizer = torch.optim.SGD(params, lr=0.1, momentum=MOMENTUM, foreach=False)
+    state = _OptimizerState("sgd")
+    lr = torch.full((1, 1, 1), 0.1, dtype=DTYPE)
+    mom = torch.full((1, 1, 1), MOMENTUM, dtype=DTYPE)
+    for step in range(3):
+        scaled = [g * (step + 1) for g in grads]
+        for p, g in zip(params, scaled, strict=True):
+            p.grad = g[0].clone()
+        optimizer.step()
+        _sgd_step(net, [g.clone() for g in scaled], state, lr, mom)
+    for ours, theirs in zip(net.tensors(), params, strict=True):
+        assert torch.allclose(ours[0], theirs.detach(), rtol=1e-15, atol=1e-16)
+
+
+def test_adamw_update_is_torchs_adamw() -> None:
+    net, grads = _parameters(1)
+    params = [t[0].clone().requires_grad_() for t in net.tensors()]
+    optimizer = torch.optim.AdamW(params, lr=0.01, eps=ADAMW_EPS, weight_decay=ADAMW_WEIGHT_DECAY, foreach=False)
+    state = _OptimizerState("adamw")
+    lr = torch.full((1, 1, 1), 0.01, dtype=DTYPE)
+    beta1 = torch.full((1, 1, 1), 0.9, dtype=DTYPE)
+    for step in range(5):
+        scaled = [g * (1 + step % 3) for g in grads]
+        for p, g in zip(params, scaled, strict=True):
+            p.grad = g[0].clone()
+        optimizer.step()
+        _adamw_step(net, scaled, state, lr, beta1)
+    for ours, theirs in zip(net.tensors(), params, strict=True):
+        assert torch.allclose(ours[0], theirs.detach(), rtol=1e-13, atol=1e-15)
+
+
+def test_adamw_runs_stack_like_sgd_runs() -> None:
+    runs = [
+        RunSpec(name, demo_kwargs(name, 3, 30, 0.003), lr=0.003, seed=s, optimizer="adamw")
+        for s, name in enumerate([None, "LinearLR", "warmup_cosine"])
+    ]
+    together = train_runs(runs, 3, HIDDEN, BATCH)
+    for run, h in zip(runs, together, strict=True):
+        assert h == train_runs([run], 3, HIDDEN, BATCH)[0]
+        assert h.optimizer == "adamw" and np.all(h.momentum == 0.9)
+    with pytest.raises(ValueError, match="one optimizer"):
+        train_runs([runs[0], spec(None, 0.1, 0)], 1, HIDDEN, BATCH)
+
+
+def test_a_run_that_blows_up_stops_and_says_where_while_the_others_go_on() -> None:
+    runs = [RunSpec(None, lr=50.0, seed=0), RunSpec(None, lr=0.1, seed=0)]
+    bad, good = train_runs(runs, 3, HIDDEN, BATCH)
+    assert bad.failure is not None and bad.failure.epoch == 1 and bad.failure.lr == 50.0
+    assert "lower the lr" in bad.failure.message and "epoch 1" in bad.failure.message
+    assert np.isnan(bad.val_loss).all() and np.isnan(bad.lr[bad.failure.step + 1 :]).all()
+    assert good == train_runs([runs[1]], 3, HIDDEN, BATCH)[0]
+    assert good.failure is None
+
+
+def test_explicit_step_lrs_drive_the_run() -> None:
+    lrs = tuple(np.linspace(0.01, 0.1, 45))
+    h = train_runs([RunSpec(None, lr=0.01, seed=0, step_lrs=lrs)], 2, HIDDEN, BATCH)[0]
+    assert np.array_equal(h.lr[:45], np.array(lrs)) and np.all(h.lr[45:] == lrs[-1])
+    assert h.batch_loss.shape == (60,) and np.isfinite(h.batch_loss).all()
+    with pytest.raises(ValueError, match="step_lrs"):
+        train_runs([RunSpec("StepLR", {"step_size": 2}, step_lrs=lrs)], 1, HIDDEN, BATCH)
