@@ -12,15 +12,19 @@ export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED  := 0
 
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+# Both cores: every test file and every notebook goes to one worker as a whole (a notebook's cells
+# run in order in its own fresh kernel).
+XDIST := -n 2 --dist loadfile
 
-.PHONY: help setup lab test lint unit nbval notebooks bench versions test-browser clean
+.PHONY: help setup lab test check lint unit nbval notebooks bench versions test-cpu-paths test-browser clean
 
 help:
 	@echo "make lab           set up on first use, then open JupyterLab on notebooks/"
-	@echo "make test          set up on first use, then ruff + unit tests + strict nbval"
+	@echo "make test          set up on first use, then ruff + unit tests + strict nbval (both cores)"
 	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
 	@echo "make nbval NB=...  strict nbval on one notebook (default: all of them)"
 	@echo "make bench         print the benchmark table"
+	@echo "make test-cpu-paths strict nbval under every CPU path this machine can emulate"
 	@echo "make test-browser  run every notebook in headless Chromium through JupyterLab"
 
 setup: $(STAMP)
@@ -48,14 +52,21 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check lrutils tests tools
 
 unit: $(STAMP)
-	$(PY) -m pytest tests lrutils --ignore=tests/browser -q
+	$(PY) -m pytest tests lrutils --ignore=tests/browser -q $(XDIST)
 
 # `make nbval NB=notebooks/01_step_decay.ipynb` checks one notebook's saved outputs.
 NB ?= notebooks
 nbval: $(STAMP)
-	$(PY) -m pytest $(NBVAL_FLAGS) $(NB) -q
+	$(PY) -m pytest $(NBVAL_FLAGS) $(NB) -q $(XDIST)
 
-test: versions lint unit nbval
+# Unit tests, doctests and strict nbval in one pytest run, so both cores stay busy to the end.
+check: $(STAMP)
+	$(PY) -m pytest $(NBVAL_FLAGS) tests lrutils notebooks --ignore=tests/browser -q $(XDIST)
+
+test: versions lint check
+
+test-cpu-paths: $(STAMP)
+	$(PY) tools/nbval_cpu_paths.py
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb

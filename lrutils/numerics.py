@@ -123,23 +123,48 @@ def _power_of_two(k: torch.Tensor) -> torch.Tensor:
     return ((k.to(torch.int64) + 1023) << 52).view(torch.float64)
 
 
-def exp_nonpositive(x: torch.Tensor) -> torch.Tensor:
-    """``exp(x)`` for float64 ``x <= 0``, rounded the same way on every CPU (about 1 ulp from torch.exp).
+def exp_portable(x: torch.Tensor) -> torch.Tensor:
+    """``exp(x)`` for float64 ``x``, rounded the same way on every CPU (about 1 ulp from torch.exp).
 
     Range reduction ``x = k ln2 + r`` with ``|r| <= ln2 / 2``, a degree-13 Taylor polynomial for
-    ``exp(r)`` (truncation error < 1e-17), then ``* 2**k`` from the exponent bits. Inputs below
-    :data:`EXP_FLOOR` are raised to it; NaN stays NaN.
+    ``exp(r)`` (truncation error < 1e-17), then ``* 2**k`` as two exact multiplies by powers of two
+    built from their exponent bits (so subnormal results and overflow to inf come out right).
 
-    >>> exp_nonpositive(torch.tensor([0.0, -1.0], dtype=torch.float64)).tolist()
-    [1.0, 0.36787944117144233]
+    >>> [f"{v:.15g}" for v in exp_portable(torch.tensor([0.0, 1.0, -745.2], dtype=torch.float64)).tolist()]
+    ['1', '2.71828182845905', '0']
     """
-    x = torch.clamp(x, min=EXP_FLOOR, max=0.0)
+    x = torch.clamp(x, min=-1100.0, max=1100.0)  # beyond: 0 or inf either way; keeps k in range
     k = torch.round(x * _INV_LN2)
     r = (x - k * _LN2_HI) - k * _LN2_LO
     poly = torch.full_like(r, _EXP_TERMS[13])
     for coefficient in reversed(_EXP_TERMS[:13]):
         poly = poly * r + coefficient
-    return poly * _power_of_two(k)
+    half = torch.trunc(k / 2.0)
+    return (poly * _power_of_two(half)) * _power_of_two(k - half)
+
+
+def exp_nonpositive(x: torch.Tensor) -> torch.Tensor:
+    """``exp(x)`` for float64 ``x <= 0`` inside a softmax: :func:`exp_portable`, floored at
+    :data:`EXP_FLOOR` (NaN stays NaN).
+
+    >>> exp_nonpositive(torch.tensor([0.0, -1.0], dtype=torch.float64)).tolist()
+    [1.0, 0.36787944117144233]
+    """
+    return exp_portable(torch.clamp(x, min=EXP_FLOOR, max=0.0))
+
+
+def geometric_sequence(start: float, end: float, n: int) -> torch.Tensor:
+    """``n`` values from ``start`` to ``end`` (both positive) with a constant ratio, rounded the
+    same way on every CPU (numpy's vectorised power is not): ``start * exp(t * log(end / start))``.
+
+    >>> [f"{v:.15g}" for v in geometric_sequence(1e-3, 1e-1, 3).tolist()]
+    ['0.001', '0.01', '0.1']
+    """
+    logs = log_positive(torch.tensor([start, end], dtype=torch.float64))
+    t = torch.arange(n, dtype=torch.float64) / (n - 1)
+    out = exp_portable(logs[0] + t * (logs[1] - logs[0]))
+    out[0], out[-1] = start, end
+    return out
 
 
 def log_positive(x: torch.Tensor) -> torch.Tensor:
@@ -187,6 +212,8 @@ def sum_rows(x: torch.Tensor) -> torch.Tensor:
 __all__ = [
     "EXP_FLOOR",
     "exp_nonpositive",
+    "exp_portable",
+    "geometric_sequence",
     "log_positive",
     "mkl_state",
     "pin_mkl",

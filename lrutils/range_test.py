@@ -58,6 +58,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .engine import RunSpec, train_runs
+from .numerics import geometric_sequence
 from .training import BATCH_SIZE
 from .training_data import HIDDEN, N_TRAIN, seeded_one_thread, shuffled_batches, spiral_data
 
@@ -201,15 +202,13 @@ def _check_args(
 
 
 def sweep_lrs(start_lr: float, end_lr: float, num_iter: int) -> np.ndarray:
-    """The ``num_iter`` learning rates of the sweep, exponentially spaced from start to end.
+    """The ``num_iter`` learning rates of the sweep, exponentially spaced from start to end
+    (computed so that every CPU gets the same bits: :func:`lrutils.numerics.geometric_sequence`).
 
-    >>> sweep_lrs(1e-3, 1e-1, 3).tolist()
-    [0.001, 0.01, 0.1]
+    >>> [f"{v:.15g}" for v in sweep_lrs(1e-3, 1e-1, 3)]
+    ['0.001', '0.01', '0.1']
     """
-    i = np.arange(num_iter, dtype=np.float64)
-    lrs = start_lr * (end_lr / start_lr) ** (i / (num_iter - 1))
-    lrs[0], lrs[-1] = start_lr, end_lr
-    return lrs
+    return geometric_sequence(start_lr, end_lr, num_iter).numpy()
 
 
 class BiasCorrectedAverage:

@@ -84,7 +84,7 @@ def test_the_sweep_is_exponential_and_matches_exponential_lr(default: RangeTestR
     assert math.isclose(default.ratio ** (default.num_iter - 1), 1e6, rel_tol=1e-12)
     torch_trace = torch_lr_curve("ExponentialLR", 300, base_lr=1e-5, gamma=default.ratio)
     assert np.allclose(lrs, torch_trace, rtol=1e-12, atol=0)  # the same sequence ExponentialLR steps through
-    assert sweep_lrs(1e-3, 1e-1, 3).tolist() == [0.001, 0.01, 0.1]
+    assert np.allclose(sweep_lrs(1e-3, 1e-1, 3), [0.001, 0.01, 0.1], rtol=1e-15, atol=0)
 
 
 def test_smoothing_is_the_bias_corrected_moving_average(default: RangeTestResult) -> None:
