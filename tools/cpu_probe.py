@@ -82,10 +82,9 @@ def saved_cells(path: Path) -> list[tuple[str, list[str]]]:
 
 def run_cells(path: Path) -> list[list[str]]:
     """Run the notebook's first code cell and its tagged cells in a fresh IPython shell."""
+    import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
-
-    import matplotlib
 
     matplotlib.use("Agg")  # a plain shell has no GUI loop: `%matplotlib inline` is skipped below
     shell = InteractiveShell.instance()
