@@ -1,0 +1,392 @@
+"""Each test guards one sentence of the notebooks: a torch behaviour the prose asserts.
+
+These are the claims that no notebook cell demonstrates by running it (or that a fact-check
+found wrong, in their corrected form; see ``/work/reports/factcheck.md``). Each test names the
+notebook and cell it guards in its docstring and asserts concrete values against real torch
+(lrutils only where the sentence is about lrutils), so a torch upgrade that changes the
+behaviour, or a notebook edit back to the wrong wording, has a failing test to point at.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import torch
+from torch.optim import lr_scheduler as sched
+
+import lrutils
+from lrutils.blog import blog_sketch, plateau_demo_metric
+from lrutils.synthetic import synthetic_val_loss
+
+
+def _sgd(lr: float = 0.1, **kwargs: float) -> torch.optim.SGD:
+    return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, **kwargs)
+
+
+def _lrs(optimizer: torch.optim.Optimizer, scheduler: object, n: int, key: str = "lr") -> list[float]:
+    """``param_groups[0][key]`` used by optimizer steps 0..n-1, stepping in torch's order."""
+    out = []
+    for _ in range(n):
+        out.append(optimizer.param_groups[0][key])
+        optimizer.step()
+        scheduler.step()
+    return out
+
+
+def _plateau_lrs(metrics: np.ndarray, **kwargs: float) -> np.ndarray:
+    """lr used in epoch i, with ``metrics[i]`` passed to ``step`` after epoch i."""
+    optimizer = _sgd()
+    scheduler = sched.ReduceLROnPlateau(optimizer, **kwargs)
+    out = []
+    for m in metrics:
+        out.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step(float(m))
+    out.append(optimizer.param_groups[0]["lr"])
+    return np.array(out)
+
+
+# --- 00 / 01: the call order ---------------------------------------------------------------
+
+
+def test_step_before_optimizer_warns_and_shifts_schedule() -> None:
+    """00 cells 25-26, 01 cells 13-15: scheduler.step() first warns and moves the schedule one step earlier."""
+    optimizer = _sgd()
+    scheduler = sched.StepLR(optimizer, step_size=10, gamma=0.5)
+    used = []
+    with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
+        scheduler.step()  # the old order: before any optimizer.step()
+    used.append(optimizer.param_groups[0]["lr"])
+    optimizer.step()
+    for _ in range(10):
+        scheduler.step()
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+    assert used[:9] == [0.1] * 9
+    assert used[9] == 0.05  # the value meant for epoch 10 arrives at epoch 9
+
+
+def test_order_warning_is_checked_on_the_first_scheduler_step_only() -> None:
+    """01 cell 13: "Torch notices (the first scheduler.step() comes before any optimizer.step()) and warns once"."""
+    optimizer = _sgd()
+    scheduler = sched.StepLR(optimizer, step_size=1, gamma=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(5):
+            scheduler.step()  # always before optimizer.step()
+            optimizer.step()
+    assert len(caught) == 1
+    assert "Detected call of `lr_scheduler.step()` before `optimizer.step()`" in str(caught[0].message)
+
+
+def test_reduce_on_plateau_only_writes_the_lr_when_it_cuts() -> None:
+    """00 cell 21 (corrected): schedulers rewrite the lr at every step(); ReduceLROnPlateau only when it cuts."""
+    optimizer = _sgd()
+    scheduler = sched.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
+    scheduler.step(1.0)  # first value: an improvement on inf
+    optimizer.param_groups[0]["lr"] = 0.07  # changed by hand
+    scheduler.step(0.5)  # improvement: the scheduler leaves the lr alone
+    assert optimizer.param_groups[0]["lr"] == 0.07
+    scheduler.step(0.9)  # no improvement, patience 0: cut from the current lr
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.035, rel=1e-15)
+
+
+# --- 01 / 02: step and exponential decay -------------------------------------------------
+
+
+def test_step_lr_default_gamma_is_a_tenth() -> None:
+    """01 cell 2: "Careful: torch's default is gamma=0.1 (divide by 10), not the blog's 0.5"."""
+    optimizer = _sgd()
+    assert _lrs(optimizer, sched.StepLR(optimizer, step_size=2), 5) == pytest.approx([0.1, 0.1, 0.01, 0.01, 0.001])
+
+
+def test_exponential_lr_has_no_default_gamma() -> None:
+    """02 cell 2: "gamma has no default in torch: you must choose it"."""
+    with pytest.raises(TypeError, match="gamma"):
+        sched.ExponentialLR(_sgd())  # type: ignore[call-arg]
+
+
+def test_step_lr_with_step_size_one_is_exponential_lr() -> None:
+    """01 cell 8: "step_size = 1: ... exactly ExponentialLR" (bit for bit: both multiply the current lr)."""
+    a, b = _sgd(), _sgd()
+    step = _lrs(a, sched.StepLR(a, step_size=1, gamma=0.9), 100)
+    exponential = _lrs(b, sched.ExponentialLR(b, gamma=0.9), 100)
+    assert step == exponential
+
+
+def test_lr_curve_matches_step_lr_bit_for_bit_only_for_a_power_of_two_gamma() -> None:
+    """01 summary (corrected): lr_curve matches torch to the bit for gamma=0.5, only to rounding for e.g. 0.1."""
+    for gamma, exact in [(0.5, True), (0.1, False)]:
+        optimizer = _sgd()
+        torch_lrs = np.array(_lrs(optimizer, sched.StepLR(optimizer, step_size=10, gamma=gamma), 100))
+        ours = lrutils.lr_curve("StepLR", 100, base_lr=0.1, step_size=10, gamma=gamma)
+        assert np.array_equal(ours, torch_lrs) is exact
+        np.testing.assert_allclose(ours, torch_lrs, rtol=1e-14, atol=0)
+
+
+def test_blog_sketches_equal_torch_only_up_to_rounding_for_exponential_and_cosine() -> None:
+    """06 cells 4-5, 20 (corrected): step decay is exact; exponential and cosine match torch to ~1e-17, not bitwise."""
+    makers: dict[str, Callable[[torch.optim.Optimizer], object]] = {
+        "StepLR": lambda o: sched.StepLR(o, step_size=10, gamma=0.5),
+        "ExponentialLR": lambda o: sched.ExponentialLR(o, gamma=0.9),
+        "CosineAnnealingLR": lambda o: sched.CosineAnnealingLR(o, T_max=100),
+    }
+    for name, make in makers.items():
+        optimizer = _sgd()
+        diff = np.abs(blog_sketch(name) - np.array(_lrs(optimizer, make(optimizer), 100))).max()
+        if name == "StepLR":
+            assert diff == 0.0
+        else:
+            assert 0.0 < diff < 1e-16
+
+
+# --- 03: cosine annealing ----------------------------------------------------------------
+
+
+def test_cosine_annealing_carries_a_manual_lr_change_along() -> None:
+    """03 cell 19: the recursive form continues from the optimizer's lr instead of snapping back to the formula."""
+    optimizer = _sgd()
+    scheduler = sched.CosineAnnealingLR(optimizer, T_max=100)
+    _lrs(optimizer, scheduler, 10)
+    optimizer.param_groups[0]["lr"] = 0.05  # halve it by hand at step 10
+    _lrs(optimizer, scheduler, 10)
+    formula_20 = 0.1 * (1 + math.cos(math.pi * 20 / 100)) / 2
+    carried = 0.05 * (1 + math.cos(math.pi * 20 / 100)) / (1 + math.cos(math.pi * 10 / 100))
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(carried, rel=1e-12)
+    assert optimizer.param_groups[0]["lr"] < 0.6 * formula_20
+
+
+# --- 04 / 06: reduce on plateau ------------------------------------------------------------
+
+
+def test_plateau_demo_metric_improves_again_after_epoch_50() -> None:
+    """04 cells 5-8 (corrected): the scripted loss is flat only from 38 to 49; flat for good, torch cuts again at 61."""
+    metric = plateau_demo_metric()
+    assert int(np.argmin(metric[:50])) == 38
+    assert metric[50] < metric[38]  # it improves again, so torch cuts once
+    cuts = np.flatnonzero(np.diff(_plateau_lrs(metric, patience=10, factor=0.1))) + 1
+    assert cuts.tolist() == [50]
+    flat = np.concatenate([metric[:39], np.full(60, metric[38])])
+    cuts_flat = np.flatnonzero(np.diff(_plateau_lrs(flat, patience=10, factor=0.1))) + 1
+    assert cuts_flat.tolist() == [50, 61, 72, 83, 94]
+
+
+def test_plateau_first_reduced_epoch_is_patience_plus_two_after_the_loss_flattens() -> None:
+    """04 cell 28 (corrected): the reduced lr first shows up at flat_from + patience + 2 on the lr[i] plot."""
+    for flat_from in (20, 40, 60):
+        lrs = _plateau_lrs(synthetic_val_loss(99, flat_from=flat_from), patience=10, factor=0.1)
+        assert int(np.argmax(lrs < 0.1)) == flat_from + 12
+
+
+def test_reduce_on_plateau_cuts_stop_at_eps_not_at_min_lr() -> None:
+    """06 cell 8 (corrected): on a flat loss the cuts stop at 1e-8 (a cut below eps is skipped); 0 is never reached."""
+    lrs = _plateau_lrs(synthetic_val_loss(299, flat_from=20), patience=10, factor=0.1)
+    cuts = np.flatnonzero(np.diff(lrs)) + 1
+    assert cuts.tolist() == [32, 43, 54, 65, 76, 87, 98]  # none after epoch 98 in 300 epochs
+    assert lrs[-1] == pytest.approx(1e-8, rel=1e-12)
+
+
+# --- 05: one-cycle ------------------------------------------------------------------------
+
+
+def test_one_cycle_div_factor_one_starts_at_max_lr() -> None:
+    """05 cell 21 (corrected): div_factor=1 makes the warm-up flat at max_lr; a large one starts near 0."""
+    optimizer = _sgd(momentum=0.9)
+    flat = _lrs(optimizer, sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=100, div_factor=1.0), 30)
+    assert flat == pytest.approx([0.1] * 30, rel=1e-12)
+    optimizer = _sgd(momentum=0.9)
+    low = _lrs(optimizer, sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=100, div_factor=1e4), 30)
+    assert low[0] == pytest.approx(1e-5, rel=1e-12)
+    assert int(np.argmax(low)) == 29
+
+
+def test_one_cycle_anneal_strategy_applies_to_every_phase() -> None:
+    """05 cell 21 (corrected): "linear" also makes the decay linear, while the blog's sketch decays along a cosine."""
+    optimizer = _sgd(momentum=0.9)
+    kwargs = dict(max_lr=0.1, total_steps=101, pct_start=0.5, div_factor=1e4, final_div_factor=1.0)
+    lin = _lrs(optimizer, sched.OneCycleLR(optimizer, anneal_strategy="linear", **kwargs), 101)
+    # warm-up ends at step 0.5 * 101 - 1 = 49.5, the decay runs to step 100: linear means equal steps down
+    assert np.diff(lin[51:]) == pytest.approx([np.diff(lin[51:])[0]] * 49, rel=1e-9)
+    optimizer = _sgd(momentum=0.9)
+    cos = _lrs(optimizer, sched.OneCycleLR(optimizer, anneal_strategy="cos", **kwargs), 101)
+    assert abs(np.diff(cos[51:])[0]) < 0.5 * abs(np.diff(cos[51:])[24])  # the cosine starts gently
+
+
+def test_one_cycle_sets_momentum_on_plain_sgd_and_sgd_uses_it() -> None:
+    """05 cell 15: "plain SGD" gets momentum 0.95 and SGD reads it at every step (a momentum buffer appears)."""
+    param = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([param], lr=0.1)  # momentum=0
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
+    assert optimizer.param_groups[0]["momentum"] == 0.95
+    param.grad = torch.ones(1)
+    optimizer.step()
+    scheduler.step()
+    assert optimizer.state[param]["momentum_buffer"] is not None
+
+
+def _lrs_betas(optimizer: torch.optim.Optimizer, scheduler: object, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        out.append(optimizer.param_groups[0]["betas"][0])
+        optimizer.step()
+        scheduler.step()
+    return out
+
+
+def test_one_cycle_cycles_adam_beta1() -> None:
+    """05 cells 15, 33: "With Adam it cycles betas[0] instead" (0.95 -> 0.85 at the peak -> 0.95)."""
+    optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=1e-3)
+    scheduler = sched.OneCycleLR(optimizer, max_lr=1e-3, total_steps=10)
+    beta1 = _lrs_betas(optimizer, scheduler, 10)
+    assert beta1[0] == pytest.approx(0.95)
+    assert min(beta1) == pytest.approx(0.85)
+    assert beta1[-1] == pytest.approx(0.95)
+    assert optimizer.param_groups[0]["betas"][1] == 0.999
+
+
+def test_one_cycle_three_phase_returns_to_the_start_lr_at_step_598() -> None:
+    """05 cells 16-18: three_phase goes back down to max_lr / div_factor over as many steps (299..598)."""
+    optimizer = _sgd(momentum=0.9)
+    lrs = _lrs(optimizer, sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=1000, three_phase=True), 1000)
+    assert int(np.argmax(lrs)) == 299
+    assert lrs[598] == pytest.approx(0.004, rel=1e-12)
+    assert lrs[999] == pytest.approx(4e-7, rel=1e-9)
+
+
+def test_one_cycle_accepts_total_steps_calls_and_raises_on_the_next() -> None:
+    """05 cell 42: 1000 step() calls are fine; call 1001 raises "Tried to step 1001 times"."""
+    optimizer = _sgd(momentum=0.9)
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, steps_per_epoch=100, epochs=10)
+    for _ in range(1000):
+        optimizer.step()
+        scheduler.step()
+    with pytest.raises(ValueError, match="Tried to step 1001 times. The specified number of total steps is 1000"):
+        scheduler.step()
+
+
+# --- 07: composing ------------------------------------------------------------------------
+
+
+def test_chained_scheduler_lambda_stage_overwrites_previous_factors() -> None:
+    """07 cells 9, 29, 40 (corrected): LambdaLR computes from base_lrs, so it overwrites the pieces before it."""
+    optimizer = _sgd(1.0)
+    chain = sched.ChainedScheduler([sched.ExponentialLR(optimizer, 0.5), sched.LambdaLR(optimizer, lambda t: 1.0)])
+    assert _lrs(optimizer, chain, 5) == [1.0] * 5
+    optimizer = _sgd(1.0)  # the other order: the recursive piece multiplies what LambdaLR wrote
+    chain = sched.ChainedScheduler([sched.LambdaLR(optimizer, lambda t: 1.0), sched.ExponentialLR(optimizer, 0.5)])
+    assert _lrs(optimizer, chain, 4) == [1.0, 0.5, 0.5, 0.5]
+
+
+def test_chained_scheduler_cyclic_and_one_cycle_overwrite_previous_factors() -> None:
+    """07 cells 9, 40 (corrected): CyclicLR and OneCycleLR also overwrite the lr instead of multiplying."""
+    optimizer = _sgd(1.0, momentum=0.9)
+    chain = sched.ChainedScheduler(
+        [sched.ExponentialLR(optimizer, 0.5), sched.OneCycleLR(optimizer, max_lr=1.0, total_steps=10)]
+    )
+    optimizer_alone = _sgd(1.0, momentum=0.9)
+    alone = sched.OneCycleLR(optimizer_alone, max_lr=1.0, total_steps=10)
+    assert _lrs(optimizer, chain, 5) == _lrs(optimizer_alone, alone, 5)
+    optimizer = _sgd(1.0, momentum=0.9)
+    chain = sched.ChainedScheduler(
+        [sched.ExponentialLR(optimizer, 0.5), sched.CyclicLR(optimizer, base_lr=0.5, max_lr=1.0, step_size_up=4)]
+    )
+    assert _lrs(optimizer, chain, 5)[1:] == pytest.approx([0.625, 0.75, 0.875, 1.0])
+
+
+def test_chained_scheduler_recursive_pieces_multiply() -> None:
+    """07 cells 9-11: for pieces that scale the current lr (LinearLR, ExponentialLR, ...) the factors do multiply."""
+    optimizer = _sgd(1.0)
+    chain = sched.ChainedScheduler(
+        [sched.LinearLR(optimizer, start_factor=0.1, total_iters=4), sched.ExponentialLR(optimizer, 0.5)]
+    )
+    linear = [0.1 + 0.9 * min(t, 4) / 4 for t in range(8)]
+    assert _lrs(optimizer, chain, 8) == pytest.approx([f * 0.5**t for t, f in enumerate(linear)], rel=1e-12)
+
+
+def test_chained_scheduler_refuses_reduce_on_plateau() -> None:
+    """07 cell 31: torch refuses ReduceLROnPlateau in ChainedScheduler too, not only in SequentialLR."""
+    optimizer = _sgd()
+    with pytest.raises(ValueError, match="ChainedScheduler does not support `ReduceLROnPlateau`"):
+        sched.ChainedScheduler([sched.LinearLR(optimizer), sched.ReduceLROnPlateau(optimizer)])
+
+
+def test_multistep_repeated_milestone_multiplies_twice() -> None:
+    """07 cell 7: a milestone listed twice multiplies by gamma twice."""
+    optimizer = _sgd(1.0)
+    assert _lrs(optimizer, sched.MultiStepLR(optimizer, [2, 4, 4], gamma=0.5), 6) == [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
+
+
+def test_linear_lr_refuses_start_factor_zero() -> None:
+    """07 cell 27 (corrected): LinearLR(start_factor=0) is a ValueError (its recursive update would divide by zero)."""
+    with pytest.raises(ValueError, match="greater than 0"):
+        sched.LinearLR(_sgd(), start_factor=0.0)
+    optimizer = _sgd()
+    assert _lrs(optimizer, sched.LambdaLR(optimizer, lambda t: min(1.0, t / 5)), 2) == pytest.approx([0.0, 0.02])
+
+
+def test_polynomial_lr_reaches_exactly_zero_and_stays() -> None:
+    """07 cell 4: "PolynomialLR reaches exactly 0 at total_iters and stays there"."""
+    optimizer = _sgd()
+    lrs = _lrs(optimizer, sched.PolynomialLR(optimizer, total_iters=30, power=2.0), 35)
+    assert lrs[29] > 0.0
+    assert lrs[30:] == [0.0] * 5
+
+
+def test_sequential_lr_duplicate_milestones_skip_the_stable_stage() -> None:
+    """07 cell 15: WSD with stable_steps=0 (milestones [10, 10]) is warm-up + linear decay, no error, no warning."""
+    optimizer = _sgd()
+    stages = [
+        sched.LinearLR(optimizer, start_factor=0.01, total_iters=10),
+        sched.ConstantLR(optimizer, factor=1.0, total_iters=0),
+        sched.LinearLR(optimizer, start_factor=1.0, end_factor=0.0, total_iters=20),
+    ]
+    lrs = _lrs(optimizer, sched.SequentialLR(optimizer, stages, milestones=[10, 10]), 30)
+    assert lrs[9] < lrs[10] == pytest.approx(0.1)
+    assert lrs[10:] == pytest.approx([0.1 * (1 - k / 20) for k in range(20)], rel=1e-9)
+    ours = lrutils.lr_curve("warmup_stable_decay", 30, 0.1, warmup_steps=10, stable_steps=0, decay_steps=20)
+    np.testing.assert_allclose(ours, lrs, rtol=1e-12, atol=0)
+
+
+# --- 08: cycles ---------------------------------------------------------------------------
+
+
+def test_cyclic_lr_default_step_size_up_is_2000() -> None:
+    """08 cell 22: "step_size_up (default 2000) is a number of batches"."""
+    optimizer = _sgd(momentum=0.9)
+    lrs = _lrs(optimizer, sched.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), 30)
+    assert lrs[29] == pytest.approx(0.01 + 0.09 * 29 / 2000, rel=1e-12)
+
+
+def test_cyclic_lr_accepts_max_lr_below_base_lr_and_points_down() -> None:
+    """08 cell 14: "max_lr below base_lr: torch accepts it and the triangle points down"."""
+    optimizer = _sgd(momentum=0.9)
+    lrs = _lrs(optimizer, sched.CyclicLR(optimizer, base_lr=0.1, max_lr=0.01, step_size_up=5), 11)
+    assert lrs[0] == pytest.approx(0.1)
+    assert lrs[5] == pytest.approx(0.01)
+    assert lrs[10] == pytest.approx(0.1)
+
+
+def test_cyclic_lr_triangular2_overflows_in_cycle_1025() -> None:
+    """08 cell 28: with step_size_up=10 (20-batch cycles) triangular2 raises OverflowError at batch 20,480."""
+    optimizer = _sgd(momentum=0.9)
+    scheduler = sched.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=10, mode="triangular2")
+    optimizer.step()
+    with pytest.raises(OverflowError):
+        for _ in range(20_480):
+            scheduler.step()
+    assert scheduler.last_epoch == 20_480
+
+
+def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
+    """06 cell 12, 08 cell 16 (corrected): the demo's SGD momentum 0.9 is overridden by CyclicLR and OneCycleLR."""
+    cyclic = lrutils.train("CyclicLR", epochs=1)
+    assert cyclic.momentum.min() == pytest.approx(0.8)
+    assert cyclic.momentum.max() == pytest.approx(0.9)
+    one_cycle = lrutils.train("OneCycleLR", epochs=1)
+    assert one_cycle.momentum.min() == pytest.approx(0.85)
+    assert one_cycle.momentum.max() == pytest.approx(0.95)
+    assert one_cycle.lr[0] == pytest.approx(0.2 / 25)
