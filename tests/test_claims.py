@@ -389,4 +389,4 @@ def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
     one_cycle = lrutils.train("OneCycleLR", epochs=1)
     assert one_cycle.momentum.min() == pytest.approx(0.85)
     assert one_cycle.momentum.max() == pytest.approx(0.95)
-    assert one_cycle.lr[0] == pytest.approx(0.2 / 25)
+    assert one_cycle.lr[0] == pytest.approx(lrutils.training.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
