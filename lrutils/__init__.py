@@ -15,7 +15,7 @@ from .notebook import setup
 from .numerics import pin_mkl
 from .range_test import RangeTestResult, lr_range_test, plot_range_test
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
-from .torch_reference import make_torch_scheduler, torch_lr_curve, torch_momentum_curve
+from .torch_reference import agreement, make_torch_scheduler, torch_lr_curve, torch_momentum_curve
 from .training import bake_off, compare, train, tune_lr
 from .training_plots import plot_history
 from .widgets import Explorer, explore
@@ -54,5 +54,6 @@ __all__ = [
     "scheduler_names",
     "setup",
     "torch_lr_curve",
+    "agreement",
     "torch_momentum_curve",
 ]

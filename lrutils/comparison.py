@@ -41,6 +41,49 @@ def _finals(histories: Sequence[History], what: str) -> list[float]:
     return [float(getattr(h, what)[-1]) for h in histories if not h.failed]
 
 
+JITTER_EPOCHS = 10
+
+METRICS: dict[str, str] = {
+    "val_loss": "validation loss",
+    "val_acc": "validation accuracy",
+    "train_loss": "training loss (mean over the epoch's batches)",
+    "best_val_loss": "lowest validation loss so far (you cannot stop there without knowing it)",
+    "gap": "validation loss minus training loss (how much it overfits)",
+    "jitter": f"mean |change| of the validation loss from epoch to epoch over {JITTER_EPOCHS} epochs",
+}
+"""What :meth:`Comparison.interval` can measure; ``"val_loss@5"`` (or any metric ``@`` an epoch,
+counted from 1) takes the value after that epoch."""
+
+
+def metric_value(h: History, metric: str) -> float:
+    """One run's value of a metric named in :data:`METRICS` (optionally ``@epoch``).
+
+    >>> from lrutils import train
+    >>> h = train(None, epochs=3)
+    >>> bool(metric_value(h, "val_loss") == h.val_loss[-1]), bool(metric_value(h, "val_loss@1") == h.val_loss[0])
+    (True, True)
+    """
+    name, _, at = metric.partition("@")
+    if name not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)} (optionally @epoch), got {metric!r}")
+    if at:
+        epoch = int(at) if at.isdigit() else 0
+        if not 1 <= epoch <= h.epochs:
+            raise ValueError(f"metric {metric!r}: the epoch after @ must be 1..{h.epochs}")
+        index = epoch - 1
+    else:
+        index = -1
+    if name == "best_val_loss":
+        return float(np.min(h.val_loss[: index + 1 or None]))
+    if name == "gap":
+        return float(h.val_loss[index] - h.train_loss[index])
+    if name == "jitter":
+        end = index + 1 or None
+        tail = h.val_loss[:end][-JITTER_EPOCHS:]
+        return float(np.mean(np.abs(np.diff(tail))))
+    return float(getattr(h, name)[index])
+
+
 def _fmt_interval(iv: Interval, digits: int, signed: bool = False) -> str:
     sign = "+" if signed else ""
     if iv.n < 2:
@@ -86,11 +129,32 @@ class Comparison:
         return [h for h in self.runs[label] if h.failed]
 
     def summary(self, label: str, what: str = "val_loss") -> Interval:
-        """Mean and 95 % interval of the final ``what`` (``val_loss`` or ``val_acc``), failed runs left out."""
-        values = _finals(self.runs[label], what)
+        """Mean and 95 % interval over the seeds of a metric (see :data:`METRICS`; default the final
+        validation loss), failed runs left out."""
+        values = [metric_value(h, what) for h in self.runs[label] if not h.failed]
         if not values:
             raise ValueError(f"every run of {label!r} failed: {self.runs[label][0].failure.message}")  # type: ignore[union-attr]
         return mean_interval(values)
+
+    def metric_table(self, metrics: Sequence[str], digits: int = 3) -> Table:
+        """One row per schedule, one column per metric: mean [95% CI] over the seeds.
+
+        >>> from lrutils import compare
+        >>> c = compare([None], epochs=3, seeds=2, progress=False)
+        >>> c.metric_table(["val_loss@1", "jitter"]).header
+        ['schedule', 'val_loss@1 [95% CI]', 'jitter [95% CI]']
+        """
+        rows = []
+        for label in self.labels:
+            cells = [label]
+            for metric in metrics:
+                cells.append(_fmt_interval(self.summary(label, metric), digits, signed=metric.startswith("gap")))
+            rows.append(cells)
+        notes = [
+            f"{m}: {METRICS[m.partition('@')[0]]}" + (f", after epoch {m.partition('@')[2]}" if "@" in m else "")
+            for m in metrics
+        ]
+        return Table(["schedule", *(f"{m} [95% CI]" for m in metrics)], rows, caption=self.table().caption, notes=notes)
 
     def paired(self, label: str, what: str = "val_loss") -> Paired:
         """``label`` against the baseline, seed by seed, on the seeds where neither run failed.
@@ -231,4 +295,4 @@ class Tuning:
         return plot_tuning(self)
 
 
-__all__ = ["Comparison", "Setup", "Tuning"]
+__all__ = ["METRICS", "Comparison", "Setup", "Tuning", "metric_value"]

@@ -94,3 +94,31 @@ def torch_momentum_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_
     np.float64(0.875)
     """
     return _record(name, n_steps, base_lr, kwargs, "momentum")
+
+
+AGREEMENT_BOUND = 1e-12
+"""The relative difference under which :func:`agreement` says lrutils and torch agree. Real
+differences are ~1e-16 (recursive vs closed form rounding); they differ in the last bit between
+CPUs, so notebooks print this bound, never the difference itself."""
+
+
+def agreement(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs: Any) -> str:
+    """One sentence, the same on every CPU: does ``lr_curve`` equal the real torch scheduler here?
+
+    Compares every step with :data:`AGREEMENT_BOUND` relative to the largest lr of the curve (an
+    lr of 0 is then compared with that scale, not divided by).
+
+    >>> agreement("StepLR", 100, base_lr=0.1, step_size=10, gamma=0.5)
+    'StepLR, 100 steps: lrutils.lr_curve and torch agree to within 1e-12 of the lr at every step'
+    """
+    from .curves import lr_curve
+
+    ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    scale = float(np.max(np.abs(theirs))) or 1.0
+    worst = float(np.max(np.abs(ours - theirs))) / scale
+    where = f"{name}, {n_steps} steps: lrutils.lr_curve and torch"
+    if worst <= AGREEMENT_BOUND:
+        return f"{where} agree to within {AGREEMENT_BOUND:.0e} of the lr at every step"
+    step = int(np.argmax(np.abs(ours - theirs)))
+    return f"{where} DIFFER: by {worst:.1e} of the largest lr at step {step} (please report this)"

@@ -115,3 +115,30 @@ def test_tuning_table_and_plot() -> None:
 def test_table_rejects_ragged_rows() -> None:
     with pytest.raises(ValueError, match="2 cells"):
         Table(["a", "b"], [["1"]])
+
+
+def test_metrics_measure_what_they_say(small: Comparison) -> None:
+    from lrutils.comparison import metric_value
+
+    h = small["constant"][0]
+    assert metric_value(h, "val_loss@2") == h.val_loss[1]
+    assert metric_value(h, "gap") == h.val_loss[-1] - h.train_loss[-1]
+    assert metric_value(h, "best_val_loss") == h.val_loss.min()
+    assert np.isclose(metric_value(h, "jitter"), np.abs(np.diff(h.val_loss)).mean())
+    with pytest.raises(ValueError, match="metric must be one of"):
+        metric_value(h, "val_los")
+    with pytest.raises(ValueError, match="1..3"):
+        metric_value(h, "val_loss@4")
+    table = small.metric_table(["val_loss@1", "gap"]).text()
+    assert "gap: validation loss minus training loss" in table and "after epoch 1" in table
+
+
+def test_agreement_is_a_bound_not_last_bit_noise() -> None:
+    from lrutils import agreement
+
+    text = agreement("CosineAnnealingLR", 300, T_max=100)
+    assert (
+        text == "CosineAnnealingLR, 300 steps: lrutils.lr_curve and torch agree to within 1e-12 of the lr at every step"
+    )
+    plateau = agreement("ReduceLROnPlateau", 20, patience=1, metrics=[1.0] * 19)
+    assert "agree to within 1e-12" in plateau
