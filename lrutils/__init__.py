@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from . import loops, recipes  # lrutils.loops.*, lrutils.recipes.* (notebooks 12 and 13)
 from .composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
 from .notebook import setup
@@ -42,4 +43,6 @@ __all__ = [
     "setup",
     "torch_lr_curve",
     "torch_momentum_curve",
+    "loops",
+    "recipes",
 ]
