@@ -327,7 +327,13 @@ def resume_with_last_epoch(
     >>> resume_with_last_epoch("ExponentialLR", {"gamma": 0.9}, n_steps=8, stop_at=4, last_epoch=3).matches
     True
     """
-    cls = getattr(torch.optim.lr_scheduler, get_spec(name).name)
+    spec = get_spec(name)
+    if spec.factory is not None or spec.unit == "metric" or not hasattr(torch.optim.lr_scheduler, spec.name):
+        raise ValueError(
+            f"resume_with_last_epoch needs one torch scheduler class stepped without a metric, such as 'StepLR'; "
+            f"got {name!r}"
+        )
+    cls = getattr(torch.optim.lr_scheduler, spec.name)
     last_epoch = ParamSpec("last_epoch", "int", REQUIRED, low=-1).check(last_epoch)
 
     def start() -> Run:

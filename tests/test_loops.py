@@ -237,6 +237,14 @@ def test_last_epoch_by_hand_has_no_value_that_is_right_for_every_scheduler() -> 
         assert got == expected, name
 
 
+def test_resume_with_last_epoch_takes_only_torch_scheduler_classes() -> None:
+    for name in ("warmup_cosine", "SequentialLR", "noam", "ReduceLROnPlateau"):
+        with pytest.raises(ValueError, match="needs one torch scheduler class"):
+            resume_with_last_epoch(name, {}, 20, 10, last_epoch=9)
+    with pytest.raises(ValueError, match="unknown scheduler"):
+        resume_with_last_epoch("Nope", {}, 20, 10, last_epoch=9)
+
+
 def test_steplr_constructor_step_cuts_again_at_a_multiple_of_step_size() -> None:
     r = resume_with_last_epoch("StepLR", {"step_size": 5, "gamma": 0.5}, 20, 10, last_epoch=9)
     assert r.uninterrupted[10, 0] == 0.025 and r.resumed[10, 0] == 0.0125

@@ -32,17 +32,29 @@ RESUME_MAX_LR = 0.01
 
 
 def make_model() -> torch.nn.Module:
-    """The model of exercise 1 (:func:`lrutils.loops.two_part_model`, seed 0)."""
+    """The model of exercise 1 (:func:`lrutils.loops.two_part_model`, seed 0).
+
+    >>> [name for name, _ in make_model().named_children()]
+    ['backbone', 'head']
+    """
     return two_part_model()
 
 
 def make_optimizer(model: torch.nn.Module) -> torch.optim.Optimizer:
-    """``AdamW(model.parameters(), lr=RESUME_MAX_LR)`` (OneCycleLR overwrites the lr and beta1 anyway)."""
+    """``AdamW(model.parameters(), lr=RESUME_MAX_LR)`` (OneCycleLR overwrites the lr and beta1 anyway).
+
+    >>> type(make_optimizer(make_model())).__name__
+    'AdamW'
+    """
     return torch.optim.AdamW(model.parameters(), lr=RESUME_MAX_LR)
 
 
 def make_scheduler(optimizer: torch.optim.Optimizer) -> torch.optim.lr_scheduler.OneCycleLR:
-    """``OneCycleLR(optimizer, max_lr=0.01, total_steps=40)``: it cycles AdamW's beta1 too."""
+    """``OneCycleLR(optimizer, max_lr=0.01, total_steps=40)``: it cycles AdamW's beta1 too.
+
+    >>> make_scheduler(make_optimizer(make_model())).total_steps
+    40
+    """
     return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=RESUME_MAX_LR, total_steps=RESUME_STEPS)
 
 
