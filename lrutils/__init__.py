@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from . import loops, recipes  # lrutils.loops.*, lrutils.recipes.* (notebooks 12 and 13)
 from .comparison import Comparison, Setup, Tuning
 from .composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
@@ -56,4 +57,6 @@ __all__ = [
     "torch_lr_curve",
     "agreement",
     "torch_momentum_curve",
+    "loops",
+    "recipes",
 ]

@@ -42,6 +42,7 @@ import numpy as np
 import torch
 
 from .curves import DEFAULT_BASE_LR
+from .recipes import WILD_RECIPES
 from .schedules import SCHEDULES
 from .schedules._spec import REQUIRED, ParamSpec, ScheduleSpec
 
@@ -514,6 +515,7 @@ RECIPE_WSD = ScheduleSpec(
 COMPOSITES: dict[str, ScheduleSpec] = {
     spec.name: spec for spec in (LAMBDA_LR, SEQUENTIAL_LR, CHAINED_SCHEDULER, RECIPE_WARMUP_COSINE, RECIPE_WSD)
 }
+COMPOSITES.update({spec.name: spec for spec in WILD_RECIPES})  # noam, linear_warmup_decay, ... (lrutils.recipes)
 """Schedules built from other schedulers or functions; ``lrutils.get_spec`` looks here too."""
 
 RECIPES: tuple[str, ...] = ("warmup_cosine", "warmup_stable_decay")
@@ -523,8 +525,10 @@ RECIPES: tuple[str, ...] = ("warmup_cosine", "warmup_stable_decay")
 def composite_names() -> list[str]:
     """Names of the composites and recipes ``lr_curve`` accepts besides ``scheduler_names()``.
 
-    >>> composite_names()
+    >>> composite_names()[:5]
     ['LambdaLR', 'SequentialLR', 'ChainedScheduler', 'warmup_cosine', 'warmup_stable_decay']
+    >>> composite_names()[5:]
+    ['noam', 'linear_warmup_decay', 'warmup_cosine_floor', 'wsd_1sqrt']
     """
     return list(COMPOSITES)
 
