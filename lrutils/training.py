@@ -99,7 +99,20 @@ def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) 
         "CyclicLR": {"max_lr": 2 * lr, "step_size_up": max(1, epochs * steps_per_epoch // 6)},
     }
     table.update(_warmup_demo_kwargs(epochs))
+    table.update(_recipe_demo_kwargs(epochs * steps_per_epoch))
     return dict(table.get(name, {}))
+
+
+def _recipe_demo_kwargs(total: int) -> dict[str, dict[str, Any]]:
+    """The per-batch recipes of notebook 13 over ``total`` batches: warm-up over the first tenth,
+    decay over the last fifth (WSD). Noam with ``d_model=1`` peaks at ``lr / sqrt(warmup_steps)``."""
+    warm, decay = max(1, total // 10), max(1, total // 5)
+    return {
+        "noam": {"d_model": 1, "warmup_steps": warm},
+        "linear_warmup_decay": {"warmup_steps": warm, "total_steps": total},
+        "warmup_cosine_floor": {"warmup_steps": warm, "total_steps": total, "min_lr_ratio": 0.1},
+        "wsd_1sqrt": {"warmup_steps": warm, "stable_steps": max(0, total - warm - decay), "decay_steps": decay},
+    }
 
 
 def _warmup_demo_kwargs(epochs: int) -> dict[str, dict[str, Any]]:
