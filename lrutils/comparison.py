@@ -84,6 +84,17 @@ def metric_value(h: History, metric: str) -> float:
     return float(getattr(h, name)[index])
 
 
+def _seed_text(seeds: Sequence[int]) -> str:
+    """``0-9`` for a run of consecutive seeds, else the list.
+
+    >>> _seed_text([0, 1, 2]), _seed_text([5, 9])
+    ('0-2', '5, 9')
+    """
+    if len(seeds) > 2 and list(seeds) == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ", ".join(str(s) for s in seeds)
+
+
 def _fmt_interval(iv: Interval, digits: int, signed: bool = False) -> str:
     sign = "+" if signed else ""
     if iv.n < 2:
@@ -212,7 +223,7 @@ class Comparison:
             name = label + (f" ({failed} failed)" if failed else "")
             rows.append([name, lr_text, _fmt_interval(loss, 4), _fmt_interval(acc, 3), diff, wins])
         header = ["schedule", "lr", "final val loss [95% CI]", "val acc [95% CI]", f"loss - {self.baseline}", "wins"]
-        caption = f"{n} seeds ({self.seeds[0]}-{self.seeds[-1]}), {self.runs[self.baseline][0].epochs} epochs"
+        caption = f"{n} seeds ({_seed_text(self.seeds)}), {self.runs[self.baseline][0].epochs} epochs"
         return Table(header, rows, caption=caption)
 
     def _repr_html_(self) -> str:
@@ -279,7 +290,7 @@ class Tuning:
                 cells.append(text + ("*" if lr == best[label] else " "))
             rows.append(cells)
         header = ["schedule", *(f"lr {lr:g}" for lr in self.grid)]
-        caption = f"mean final val loss over tuning seeds {self.seeds} (* = chosen)"
+        caption = f"mean final val loss over seeds {_seed_text(self.seeds)} (* = lowest: the lr chosen)"
         return Table(header, rows, caption=caption)
 
     def _repr_html_(self) -> str:
