@@ -32,7 +32,7 @@ class ProgressBar(widgets.IntProgress):
     """An ``IntProgress`` whose ``repr`` says what it counts, e.g. ``[training: 60 runs]``."""
 
     def __init__(self, what: str, total: int) -> None:
-        super().__init__(value=0, min=0, max=max(total, 1), description=what.split(":")[0])
+        super().__init__(value=0, min=0, max=max(total, 1), description=what.split(" ")[0])
         self.what = what
         self.layout.width = "420px"
 

@@ -267,12 +267,13 @@ def _setups(names: object, lr: object, common: Mapping[str, Any]) -> dict[str, S
 def _train_setups(
     setups: Mapping[str, Setup], seeds: Sequence[int], epochs: int, optimizer: OptimizerName, progress: bool, what: str
 ) -> dict[str, list[History]]:
+    """Train every setup on every seed in one pass; ``what`` describes the job on the progress bar."""
     runs = [
         _run_spec(setup.name, epochs, seed, setup.lr, optimizer, setup.kwargs)  # type: ignore[arg-type]
         for setup in setups.values()
         for seed in seeds
     ]
-    with progress_bar(f"{what}: {len(runs)} runs ({len(setups)} schedules x {len(seeds)} seeds)", 1, progress):
+    with progress_bar(f"{what}: {len(runs)} runs", 1, progress):
         histories = train_runs(runs, epochs, HIDDEN, BATCH_SIZE)
     n = len(seeds)
     return {label: histories[i * n : (i + 1) * n] for i, label in enumerate(setups)}
@@ -305,7 +306,8 @@ def compare(
     setups = _setups(names, lr, common)
     if baseline is not None and baseline not in setups:
         raise ValueError(f"baseline must be one of the labels {list(setups)}, got {baseline!r}")
-    runs = _train_setups(setups, seed_list, epochs, optimizer, progress, "training")
+    what = f"training ({len(setups)} schedules x {len(seed_list)} seeds)"
+    runs = _train_setups(setups, seed_list, epochs, optimizer, progress, what)
     return Comparison(runs, setups, baseline=baseline or next(iter(setups)))
 
 
@@ -336,7 +338,8 @@ def tune_lr(
     base = _setups(names, grid[0], common)
     swept = {(label, value): Setup(setup.name, value, setup.kwargs) for label, setup in base.items() for value in grid}
     keyed = {f"{label} @ {value!r}": setup for (label, value), setup in swept.items()}
-    runs = _train_setups(keyed, seed_list, epochs, optimizer, progress, "tuning")
+    what = f"lr sweep ({len(base)} schedules x {len(grid)} lrs x {len(seed_list)} seeds)"
+    runs = _train_setups(keyed, seed_list, epochs, optimizer, progress, what)
     results = {key: runs[f"{key[0]} @ {key[1]!r}"] for key in swept}
     return Tuning(labels=list(base), grid=list(grid), seeds=seed_list, runs=results, setups=base)
 

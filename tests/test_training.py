@@ -194,7 +194,7 @@ def test_compare_shows_a_progress_bar_with_a_stable_text_form(monkeypatch: pytes
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append((obj, repr(obj))))
     compare([None, "ExponentialLR"], epochs=1, seeds=2)
     [(bar, text)] = shown
-    assert isinstance(bar, ProgressBar) and text == "[training: 4 runs (2 schedules x 2 seeds)]"
+    assert isinstance(bar, ProgressBar) and text == "[training (2 schedules x 2 seeds): 4 runs]"
     assert bar.value == bar.max and bar.bar_style == "success"
 
 
