@@ -2,7 +2,8 @@
 machine can emulate (tools/cpu_paths.py).
 
 For each emulated CPU (torch's kernels, MKL and numpy told to use a lower instruction set, in a
-fresh process), tools/cpu_probe.py trains every scheduler, runs the range test, draws every lr
+fresh process started without the settings make exports, as a learner's own `jupyter lab` would
+start it), tools/cpu_probe.py trains every scheduler, runs the range test, draws every lr
 curve and re-runs the notebook cells tagged ``cpu-probe``. Every bit of the numbers must equal
 this (native) process's, and every tagged cell's text must equal the saved notebook's. Strict
 nbval of every notebook under each single setting is ``make test-cpu-paths`` (run by CI).

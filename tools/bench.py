@@ -2,7 +2,8 @@
 
 - lr_curve (numpy) vs stepping the real torch scheduler for 100,000 steps, and their ratio;
 - slider update latency of `lrutils.explore` (curve recomputed + PNG re-rendered): median and p95;
-- one `lrutils.train` run per schedule with default settings;
+- training jobs: one run, a 10-seed comparison, the fair bake-offs (tuning included), the range test;
+- live-training explorer updates (retrain on slider release + redraw);
 - wall time of executing each notebook (fresh kernel, as nbval does).
 
 Usage: python tools/bench.py [--quick]   (--quick skips notebooks)
@@ -111,23 +112,44 @@ def bench_sliders() -> list[str]:
 
 
 def bench_training() -> list[str]:
-    """Seconds per default training run."""
-    if not hasattr(lrutils, "train"):
-        return ["(train not available)"]
-    rows = ["| training run (defaults) | seconds |", "|---|---:|"]
-    # A fresh interpreter: the first optimizer built in a process pays torch's lazy imports.
+    """Seconds per training job: one run, multi-seed comparisons and the fair bake-offs."""
+    rows = ["| training job | runs | seconds |", "|---|---:|---:|"]
+    # A fresh interpreter: the first run in a process pays torch's lazy imports.
     code = (
         "import time, lrutils; t = time.perf_counter(); lrutils.train(None, epochs=1); print(time.perf_counter() - t)"
     )
     cold = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    rows.append(f"| first run in a fresh process (1 epoch, incl. torch's lazy imports) | {cold:.2f} |")
-    for name in [None, *lrutils.scheduler_names()]:
-        try:
-            seconds = best_of(lambda: lrutils.train(name), 1)  # noqa: B023
-        except (TypeError, ValueError) as err:  # a scheduler train() cannot run with defaults
-            rows.append(f"| {name} | n/a ({err}) |")
-            continue
-        rows.append(f"| {name or 'constant'} | {seconds:.2f} |")
+    rows.append(f"| first run in a fresh process (1 epoch, incl. torch's lazy imports) | 1 | {cold:.2f} |")
+    jobs: list[tuple[str, int, Callable[[], object]]] = [
+        ("one run, 30 epochs (`train`)", 1, lambda: lrutils.train("CosineAnnealingLR")),
+        ("two schedules x 10 seeds (`compare`)", 20, lambda: lrutils.compare([None, "StepLR"], progress=False)),
+        (
+            "fair bake-off, constant + StepLR (`bake_off`, notebooks 01-06)",
+            50,
+            lambda: lrutils.bake_off([None, "StepLR"], progress=False),
+        ),
+        (
+            "fair bake-off, constant + the blog's five (`bake_off`, notebook 07)",
+            150,
+            lambda: lrutils.bake_off([None, *lrutils.BLOG_SCHEDULERS], progress=False),
+        ),
+        ("the range test, 300 batches (`lr_range_test`)", 1, lambda: lrutils.lr_range_test()),
+    ]
+    for label, runs, job in jobs:
+        rows.append(f"| {label} | {runs} | {best_of(job, 2):.2f} |")
+    return rows
+
+
+def bench_live_training() -> list[str]:
+    """Median and p95 of one live-training explorer update (retrain + redraw), if the explorer has it."""
+    try:
+        from lrutils.widgets import benchmark_training_updates
+    except ImportError:
+        return ["(live training not available)"]
+    rows = ["| live-training explorer | median update (s) | p95 (s) |", "|---|---:|---:|"]
+    for name in lrutils.BLOG_SCHEDULERS:
+        times = benchmark_training_updates(name, n_updates=7)
+        rows.append(f"| {name} | {statistics.median(times):.2f} | {float(np.percentile(times, 95)):.2f} |")
     return rows
 
 
@@ -161,7 +183,8 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {torch.get_num_threads()} torch thread, "
         f"python {platform.python_version()}, torch {torch.__version__}\n"
     )
-    sections = [bench_curves, bench_sliders, bench_training] + ([] if args.quick else [bench_notebooks])
+    sections = [bench_curves, bench_sliders, bench_training, bench_live_training]
+    sections += [] if args.quick else [bench_notebooks]
     for section in sections:
         print("\n".join(section()))
         print()

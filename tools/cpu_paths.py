@@ -67,11 +67,25 @@ def available_paths() -> dict[str, dict[str, str]]:
     return out
 
 
+CONTROLLED = (
+    "ATEN_CPU_CAPABILITY",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "NPY_DISABLE_CPU_FEATURES",
+    # what `make` sets: left out, so a process started like a learner's own `jupyter lab` is tested
+    "MKL_CBWR",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "PYTHONHASHSEED",
+)
+
+
 def environment(settings: dict[str, str]) -> dict[str, str]:
-    """This process's environment with ``settings`` on top (and one thread, as ``make test`` runs)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS")}
-    env.pop("NPY_DISABLE_CPU_FEATURES", None)
-    env.update({"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
+    """This process's environment without anything make or lrutils set, with ``settings`` on top.
+
+    >>> environment({"ATEN_CPU_CAPABILITY": "default"})["ATEN_CPU_CAPABILITY"]
+    'default'
+    """
+    env = {k: v for k, v in os.environ.items() if k not in CONTROLLED}
     env.update(settings)
     return env
 
