@@ -54,7 +54,7 @@ def _plateau_lrs(metrics: np.ndarray, **kwargs: float) -> np.ndarray:
 
 
 def test_step_before_optimizer_warns_and_shifts_schedule() -> None:
-    """00 cells 25-26, 01 cells 13-15: scheduler.step() first warns and moves the schedule one step earlier."""
+    """00 cells 23-24, 01 cells 13-15: scheduler.step() first warns and moves the schedule one step earlier."""
     optimizer = _sgd()
     scheduler = sched.StepLR(optimizer, step_size=10, gamma=0.5)
     used = []
@@ -71,7 +71,7 @@ def test_step_before_optimizer_warns_and_shifts_schedule() -> None:
 
 
 def test_order_warning_is_checked_on_the_first_scheduler_step_only() -> None:
-    """01 cell 13: "Torch notices (the first scheduler.step() comes before any optimizer.step()) and warns once"."""
+    """00 cell 23 ("PyTorch notices, once"), 01 cell 13: the order is checked at the first scheduler.step() only."""
     optimizer = _sgd()
     scheduler = sched.StepLR(optimizer, step_size=1, gamma=0.5)
     with warnings.catch_warnings(record=True) as caught:
@@ -84,7 +84,7 @@ def test_order_warning_is_checked_on_the_first_scheduler_step_only() -> None:
 
 
 def test_reduce_on_plateau_only_writes_the_lr_when_it_cuts() -> None:
-    """00 cell 21 (corrected): schedulers rewrite the lr at every step(); ReduceLROnPlateau only when it cuts."""
+    """00 cell 19 (corrected): schedulers rewrite the lr at every step(); ReduceLROnPlateau only when it cuts."""
     optimizer = _sgd()
     scheduler = sched.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
     scheduler.step(1.0)  # first value: an improvement on inf
@@ -129,7 +129,7 @@ def test_lr_curve_matches_step_lr_bit_for_bit_only_for_a_power_of_two_gamma() ->
 
 
 def test_blog_sketches_equal_torch_only_up_to_rounding_for_exponential_and_cosine() -> None:
-    """06 cells 4-5, 20 (corrected): step decay is exact; exponential and cosine match torch to ~1e-17, not bitwise."""
+    """07 cells 4-5, 35 (corrected): step decay is exact; exponential and cosine match torch to ~1e-17, not bitwise."""
     makers: dict[str, Callable[[torch.optim.Optimizer], object]] = {
         "StepLR": lambda o: sched.StepLR(o, step_size=10, gamma=0.5),
         "ExponentialLR": lambda o: sched.ExponentialLR(o, gamma=0.9),
@@ -183,7 +183,7 @@ def test_plateau_first_reduced_epoch_is_patience_plus_two_after_the_loss_flatten
 
 
 def test_reduce_on_plateau_cuts_stop_at_eps_not_at_min_lr() -> None:
-    """06 cell 8 (corrected): on a flat loss the cuts stop at 1e-8 (a cut below eps is skipped); 0 is never reached."""
+    """07 cells 8-9, 34 (corrected): on a flat loss the cuts stop at 1e-8 (a cut below eps is skipped); never 0."""
     lrs = _plateau_lrs(synthetic_val_loss(299, flat_from=20), patience=10, factor=0.1)
     cuts = np.flatnonzero(np.diff(lrs)) + 1
     assert cuts.tolist() == [32, 43, 54, 65, 76, 87, 98]  # none after epoch 98 in 300 epochs
@@ -382,7 +382,7 @@ def test_cyclic_lr_triangular2_overflows_in_cycle_1025() -> None:
 
 
 def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
-    """06 cell 12, 08 cell 16 (corrected): the demo's SGD momentum 0.9 is overridden by CyclicLR and OneCycleLR."""
+    """07 cell 12, 08 cell 16 (corrected): the demo's SGD momentum 0.9 is overridden by CyclicLR and OneCycleLR."""
     cyclic = lrutils.train("CyclicLR", epochs=1)
     assert cyclic.momentum.min() == pytest.approx(0.8)
     assert cyclic.momentum.max() == pytest.approx(0.9)
@@ -390,3 +390,40 @@ def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
     assert one_cycle.momentum.min() == pytest.approx(0.85)
     assert one_cycle.momentum.max() == pytest.approx(0.95)
     assert one_cycle.lr[0] == pytest.approx(lrutils.training.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
+
+
+# --- 00 / 07 / glossary (rewritten for issues 10-12) -----------------------------------------
+
+
+def test_the_order_rule_dates_from_pytorch_1_1() -> None:
+    """00 cell 19: "The rule since PyTorch 1.1: first optimizer.step(), then scheduler.step()" (torch's own words)."""
+    optimizer = _sgd()
+    scheduler = sched.StepLR(optimizer, step_size=1)
+    with pytest.warns(UserWarning, match=r"In PyTorch 1\.1\.0 and later, you should call them in the opposite order"):
+        scheduler.step()
+
+
+def test_exponential_lr_multiplies_the_current_lr_step_by_step() -> None:
+    """07 cell 5: "torch updates those two step by step from the previous lr" (ExponentialLR; cosine: see 03's test)."""
+    optimizer = _sgd()
+    scheduler = sched.ExponentialLR(optimizer, gamma=0.9)
+    _lrs(optimizer, scheduler, 3)
+    optimizer.param_groups[0]["lr"] = 0.05  # changed by hand
+    assert _lrs(optimizer, scheduler, 3)[1:] == pytest.approx([0.05 * 0.9, 0.05 * 0.9**2], rel=1e-15)
+
+
+def test_schedulers_keep_their_start_lr_in_base_lrs_and_initial_lr() -> None:
+    """glossary (base_lr / initial_lr): torch keeps the start lr in scheduler.base_lrs and group["initial_lr"]."""
+    optimizer = _sgd(0.3)
+    scheduler = sched.StepLR(optimizer, step_size=1, gamma=0.5)
+    _lrs(optimizer, scheduler, 3)
+    assert scheduler.base_lrs == [0.3]
+    assert optimizer.param_groups[0]["initial_lr"] == 0.3
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.0375)
+
+
+def test_reduce_on_plateau_never_goes_below_min_lr() -> None:
+    """glossary (min_lr / eps): ReduceLROnPlateau stops at min_lr (the last cut is clipped to it)."""
+    lrs = _plateau_lrs(np.ones(40), patience=0, factor=0.1, min_lr=0.002)
+    assert lrs.min() == 0.002
+    assert sorted(set(lrs.tolist()), reverse=True) == pytest.approx([0.1, 0.01, 0.002])

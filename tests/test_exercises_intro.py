@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
 import pytest
+import torch
 
 from lrutils import surface
-from lrutils.exercises import Verdict
+from lrutils.exercises import Verdict, intro
 from lrutils.exercises.intro import (
     CANDIDATE_LRS,
     EXERCISE_CURVATURE,
     LOOP_LINES,
     check_diverging_lrs,
+    check_epoch_loop,
     check_loop_order,
+    intended_epoch_loop_lrs,
 )
 
 # --- which learning rates diverge -----------------------------------------------------------------
@@ -103,3 +111,70 @@ def test_loop_bad_types_raise_type_error(bad):
 def test_loop_wrong_letters_raise_value_error(bad):
     with pytest.raises(ValueError, match="exactly once"):
         check_loop_order(bad)
+
+
+# --- writing the loop: a per-epoch scheduler in a loop over batches ------------------------------
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00_what_is_a_scheduler.ipynb"
+
+
+def exponential_loop(where: str):
+    """ExponentialLR(gamma=0.5), 3 epochs of 4 batches, with scheduler.step() at ``where``."""
+
+    def loop(optimizer):
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+        for _epoch in range(3):
+            if where == "epoch start":
+                scheduler.step()
+            for _batch in range(4):
+                optimizer.step()
+                if where == "every batch":
+                    scheduler.step()
+            if where == "epoch end":
+                scheduler.step()
+
+    return loop
+
+
+def test_epoch_loop_right_answer_passes():
+    verdict = check_epoch_loop(exponential_loop("epoch end"))
+    assert verdict.correct and "all 12 optimizer steps" in verdict.message
+    assert intended_epoch_loop_lrs().tolist() == [0.1] * 4 + [0.05] * 4 + [0.025] * 4
+
+
+@pytest.mark.parametrize(
+    ("where", "phrase"),
+    [
+        ("every batch", "inside the batch loop"),
+        ("epoch start", "start of each epoch, before the batches"),
+        ("never", "never changed"),
+    ],
+)
+def test_epoch_loop_typical_mistakes_are_named(where, phrase):
+    verdict = check_epoch_loop(exponential_loop(where))
+    assert not verdict.correct
+    assert phrase in verdict.message
+
+
+def test_epoch_loop_placeholder_and_crash():
+    assert repr(check_epoch_loop(None)).startswith("not yet: no loop yet")
+
+    def crashing(optimizer):
+        raise RuntimeError("boom")
+
+    verdict = check_epoch_loop(crashing)
+    assert not verdict.correct and "RuntimeError: boom" in verdict.message
+
+
+def solution_code(path: Path, marker: str) -> str:
+    """The fenced Python code of the hidden solution (a <details> cell) that contains ``marker``."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown" and "<details>" in cell.source and marker in cell.source:
+            return "\n".join(re.findall(r"```python\n(.*?)```", cell.source, flags=re.S))
+    raise AssertionError(f"no hidden solution with {marker!r} in {path.name}")
+
+
+def test_the_notebooks_hidden_solution_passes_its_check():
+    namespace = {"torch": torch, "np": np, "intro": intro}
+    exec(solution_code(NOTEBOOK, "ExponentialLR"), namespace)  # noqa: S102 - our own notebook's solution
+    assert check_epoch_loop(namespace["loop"]).correct

@@ -1,4 +1,5 @@
-"""Self-checks for notebook 00 (what a scheduler is): a diverging learning rate, and the training loop's order.
+"""Self-checks for notebook 00 (what a scheduler is): a diverging learning rate, the training loop's order,
+and a per-epoch scheduler in a loop over batches.
 
 >>> check_diverging_lrs([0.09, 0.15])
 right: 0.09 and 0.15 diverge: the steep direction is multiplied by |1 - lr * 25| > 1 at every step.
@@ -13,8 +14,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..curves import lr_curve
 from ..surface import descend, max_stable_lr
 from . import Verdict
+from .loop_check import BASE_LR, check_loop
 
 EXERCISE_CURVATURE = (1.0, 25.0)
 """The bowl of the first exercise: f = (x^2 + 25 y^2) / 2, so plain gradient descent diverges above 2/25 = 0.08."""
@@ -141,4 +144,88 @@ def check_loop_order(answer: object) -> Verdict:
     )
 
 
-__all__ = ["CANDIDATE_LRS", "EXERCISE_CURVATURE", "LOOP_LINES", "check_diverging_lrs", "check_loop_order"]
+EPOCHS = 3
+BATCHES = 4
+GAMMA = 0.5
+"""The loop exercise: ``ExponentialLR(optimizer, gamma=0.5)`` stepped once per epoch, 3 epochs of 4 batches."""
+
+
+def intended_epoch_loop_lrs() -> np.ndarray:
+    """The lr of each of the 12 optimizer steps: 0.1 for the first epoch's 4 batches, then 0.05, then 0.025.
+
+    >>> intended_epoch_loop_lrs().tolist()
+    [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025]
+    """
+    return np.repeat(lr_curve("ExponentialLR", EPOCHS, base_lr=BASE_LR, gamma=GAMMA), BATCHES)
+
+
+def known_mistake(loop: object, what: str, mistakes: list[tuple[np.ndarray, str]]) -> Verdict | None:
+    """A "not yet" naming the first of ``mistakes`` (lrs that a typical wrong loop uses, and what that
+    loop does wrong) whose lrs the learner's loop used, or None. Runs the loop once per mistake.
+
+    The result is a Verdict, which is falsy when it says "not yet": test it with ``is None``.
+
+    >>> known_mistake(None, "x", []) is None
+    True
+    """
+    if loop is None:
+        return None
+    for lrs, explanation in mistakes:
+        if check_loop(loop, lrs, what).correct:  # type: ignore[arg-type]
+            return Verdict(False, explanation)
+    return None
+
+
+def check_epoch_loop(loop: object) -> Verdict:
+    """Check the learner's ``loop(optimizer)``: ``ExponentialLR(gamma=0.5)`` over 3 epochs of 4 batches,
+    ``optimizer.step()`` for every batch and ``scheduler.step()`` once per epoch, after the batches.
+
+    >>> import torch
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+    ...     for epoch in range(3):
+    ...         for batch in range(4):
+    ...             optimizer.step()
+    ...         scheduler.step()
+    >>> check_epoch_loop(loop).correct
+    True
+    """
+    what = f"ExponentialLR(gamma={GAMMA:g}) stepped once per epoch ({EPOCHS} epochs of {BATCHES} batches)"
+    verdict = check_loop(loop, intended_epoch_loop_lrs(), what)  # type: ignore[arg-type]
+    if verdict.correct:
+        return verdict
+    steps = EPOCHS * BATCHES
+    per_batch = lr_curve("ExponentialLR", steps, base_lr=BASE_LR, gamma=GAMMA)
+    epoch_early = np.repeat(lr_curve("ExponentialLR", EPOCHS + 1, base_lr=BASE_LR, gamma=GAMMA)[1:], BATCHES)
+    mistake = known_mistake(
+        loop,
+        what,
+        [
+            (
+                per_batch,
+                f"your lr halves at every batch (0.1, 0.05, 0.025, ...): scheduler.step() sits inside the batch "
+                f"loop. ExponentialLR here counts epochs: call it once per epoch, after the {BATCHES} batches.",
+            ),
+            (
+                epoch_early,
+                "your first epoch already used 0.05: scheduler.step() runs at the start of each epoch, before "
+                "the batches. Call it after them (torch warns about this order at the first step).",
+            ),
+        ],
+    )
+    return verdict if mistake is None else mistake
+
+
+__all__ = [
+    "BATCHES",
+    "CANDIDATE_LRS",
+    "EPOCHS",
+    "EXERCISE_CURVATURE",
+    "GAMMA",
+    "LOOP_LINES",
+    "check_diverging_lrs",
+    "check_epoch_loop",
+    "check_loop_order",
+    "intended_epoch_loop_lrs",
+    "known_mistake",
+]

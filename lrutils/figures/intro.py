@@ -1,0 +1,59 @@
+"""Figures for notebook 00 (what a scheduler is): gradient descent on a bowl you can see.
+
+>>> from lrutils import surface
+>>> fig = bowl_paths({"lr 0.1": surface.descend(0.1, steps=5)})
+>>> [ax.get_title() for ax in fig.axes]
+['the path on the bowl', 'loss per step (log scale)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..style import MAX_WIDTH
+from ..surface import CURVATURE, loss
+
+
+def bowl_paths(
+    paths: Mapping[str, np.ndarray],
+    curvature: tuple[float, float] = CURVATURE,
+    extent: tuple[float, float] = (4.5, 2.5),
+) -> Figure:
+    """Each path on the contours of the bowl (left) and its loss per step (right, log scale).
+
+    ``paths`` maps a label to a path from :func:`lrutils.surface.descend`. Paths are drawn in the
+    order given, in the colours C0, C1, ..., so a later one lies on top; one legend below both panels.
+
+    >>> from lrutils import surface
+    >>> fig = bowl_paths({"a": surface.descend(0.05, steps=3), "b": surface.descend(0.15, steps=3)})
+    >>> len(fig.axes[1].lines), bool(fig.get_figwidth() <= MAX_WIDTH)
+    (2, True)
+    """
+    if not paths:
+        raise ValueError("paths must contain at least one path (a mapping label -> array of shape (n, 2))")
+    fig = Figure(figsize=(MAX_WIDTH, 3.9), layout="constrained")
+    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=(1.35, 1))
+    xs = np.linspace(-extent[0], extent[0], 200)
+    ys = np.linspace(-extent[1], extent[1], 120)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    ax_map.contour(xs, ys, loss(grid, curvature), levels=np.geomspace(0.05, 40, 10), colors="lightgray")
+    ax_map.plot(0, 0, "k*", markersize=12)
+    handles = []
+    for i, (label, path) in enumerate(paths.items()):
+        colour = f"C{i % 10}"
+        (line,) = ax_map.plot(path[:, 0], path[:, 1], ".-", color=colour, markersize=4, linewidth=1.2, label=label)
+        with np.errstate(over="ignore", invalid="ignore"):
+            ax_loss.plot(np.arange(len(path)), loss(path, curvature), color=colour)
+        handles.append(line)
+    ax_map.set(xlim=(-extent[0], extent[0]), ylim=(-extent[1], extent[1]), xlabel="x", ylabel="y")
+    ax_map.set_title("the path on the bowl")
+    ax_loss.set_yscale("log")
+    ax_loss.set(xlabel="step", ylabel="f(x, y)", title="loss per step (log scale)")
+    fig.legend(handles, list(paths), loc="outside lower center", ncols=min(len(paths), 3), frameon=False)
+    return fig
+
+
+__all__ = ["bowl_paths"]

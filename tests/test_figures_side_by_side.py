@@ -1,0 +1,33 @@
+"""Figures of notebook 07 (lrutils.figures.side_by_side): the blog's grid against torch."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.text import Text
+
+import lrutils
+from lrutils import style
+from lrutils.blog import blog_sketch, blog_torch_curve
+from lrutils.figures.side_by_side import LOG_PANELS, blog_grid
+
+
+def test_blog_grid_fits_the_column_and_uses_readable_fonts() -> None:
+    lrutils.setup()
+    fig = blog_grid()
+    assert fig.get_figwidth() <= style.MAX_WIDTH
+    texts = [t for t in fig.findobj(Text) if t.get_text()]
+    assert min(t.get_fontsize() for t in texts) >= style.SMALL_FONT
+
+
+def test_blog_grid_draws_torch_under_the_sketch_and_logs_the_decays() -> None:
+    fig = blog_grid()
+    for ax, name in zip(fig.axes, lrutils.BLOG_SCHEDULERS, strict=False):
+        torch_line, sketch_line = ax.lines
+        np.testing.assert_array_equal(torch_line.get_ydata(), blog_torch_curve(name))
+        np.testing.assert_array_equal(sketch_line.get_ydata(), blog_sketch(name))
+        assert sketch_line.get_linestyle() == "--" and sketch_line.get_color() == "black"
+        assert ax.get_yscale() == ("log" if name in LOG_PANELS else "linear")
+        assert ax.get_legend() is None
+    assert len(fig.axes[-1].lines) == 5 and fig.axes[-1].get_yscale() == "log"
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels[-1] == "the blog's sketch" and len(labels) == 6
