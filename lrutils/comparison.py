@@ -168,17 +168,18 @@ class Comparison:
         return Table(["schedule", *(f"{m} [95% CI]" for m in metrics)], rows, caption=self.table().caption, notes=notes)
 
     def paired(self, label: str, what: str = "val_loss") -> Paired:
-        """``label`` against the baseline, seed by seed, on the seeds where neither run failed.
+        """``label`` against the baseline on a metric (see :data:`METRICS`), seed by seed, on the
+        seeds where neither run failed.
 
-        Lower is better for a loss; for accuracy the difference is flipped (baseline - schedule),
-        so that a negative difference and a "win" always favour ``label``.
+        Lower is better for every metric but accuracy; for accuracy the difference is flipped
+        (baseline - schedule), so that a negative difference and a "win" always favour ``label``.
         """
         ours, base = [], []
+        sign = -1.0 if what.partition("@")[0] == "val_acc" else 1.0
         for h, b in zip(self.runs[label], self.runs[self.baseline], strict=True):
             if not (h.failed or b.failed):
-                sign = -1.0 if what == "val_acc" else 1.0
-                ours.append(sign * float(getattr(h, what)[-1]))
-                base.append(sign * float(getattr(b, what)[-1]))
+                ours.append(sign * metric_value(h, what))
+                base.append(sign * metric_value(b, what))
         if not ours:
             raise ValueError(f"no seed where both {label!r} and {self.baseline!r} trained without failing")
         return paired(ours, base)

@@ -66,12 +66,17 @@ def font_px(points: float, dpi: float = DPI) -> float:
 def color_for(label: str, index: int = 0) -> str:
     """The series' colour for a schedule label (its scheduler name may start the label), else C{index}.
 
-    >>> color_for("constant"), color_for("StepLR (tuned)"), color_for("mine", 3)
-    ('black', 'tab:blue', 'C3')
+    Only the label ``"constant"`` itself is black: other constant-lr labels ("constant 0.05") get
+    C{index}, so that two constants in one figure can be told apart.
+
+    >>> color_for("constant"), color_for("StepLR (tuned)"), color_for("constant 0.05", 3), color_for("mine", 4)
+    ('black', 'tab:blue', 'C3', 'C4')
     """
     if label in SCHEDULE_COLORS:
         return SCHEDULE_COLORS[label]
-    first = label.split(" ")[0]
+    first = label.split(" ")[0].rstrip(",")
+    if first == "constant":
+        return f"C{index % 10}"
     return SCHEDULE_COLORS.get(first, f"C{index % 10}")
 
 

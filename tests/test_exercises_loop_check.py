@@ -64,3 +64,32 @@ def test_a_crashing_loop_is_reported_not_raised() -> None:
     verdict = check_loop(broken, INTENDED, WHAT)
     assert not verdict.correct and "raised ValueError: oops" in verdict.message
     assert not check_loop(None, INTENDED, WHAT).correct
+
+
+def test_a_scheduler_stepped_at_the_start_of_each_epoch_is_one_epoch_early() -> None:
+    epochs, batches = 3, 4
+    intended = np.repeat(lr_curve("StepLR", epochs, base_lr=0.1, step_size=1, gamma=0.5), batches)
+
+    def top_of_epoch(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+        for _ in range(epochs):
+            scheduler.step()  # should come after the epoch's batches
+            for _ in range(batches):
+                optimizer.step()
+
+    verdict = check_loop(top_of_epoch, intended, "StepLR per epoch", per_epoch=batches)
+    assert not verdict.correct and "one epoch early" in verdict.message
+
+
+def test_a_known_mistake_gets_its_own_hint() -> None:
+    wrong = lr_curve("StepLR", 6, base_lr=0.1, step_size=2, gamma=0.25)
+    hint = "gamma=0.25 is two halvings: the schedule halves once every 2 epochs"
+
+    def quarter(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.25)
+        for _ in range(6):
+            optimizer.step()
+            scheduler.step()
+
+    verdict = check_loop(quarter, INTENDED, WHAT, mistakes={hint: wrong})
+    assert not verdict.correct and hint in verdict.message

@@ -20,7 +20,7 @@ right: your loop used the intended lr at all 4 optimizer steps of StepLR(step_si
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,11 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 def _diagnose(used: np.ndarray, want: np.ndarray, per_epoch: int | None) -> str:
     """The usual cause of a difference between the lrs used and the intended ones, or ''."""
     n = min(len(used), len(want))
+    if per_epoch and n > per_epoch and _close(used[: n - per_epoch], want[per_epoch:n]):
+        return (
+            "your lrs are the intended ones one epoch early: scheduler.step() runs at the start of each epoch, "
+            "before its batches (torch warns about this once, at the first step)"
+        )
     if n > 1 and np.all(used[:n] == used[0]) and not np.all(want[:n] == want[0]):
         return "the lr never changed: is scheduler.step() called inside the loop?"
     if n > 1 and _close(used[: n - 1], want[1:n]):
@@ -74,12 +79,15 @@ def check_loop(
     what: str,
     lr: float = BASE_LR,
     per_epoch: int | None = None,
+    mistakes: Mapping[str, Sequence[float] | np.ndarray] | None = None,
 ) -> Verdict:
     """Run ``loop(optimizer)``, record the lr of every real ``optimizer.step()``, compare with ``intended``.
 
     ``what`` names the schedule in the feedback; ``per_epoch`` (optional) is the number of
     optimizer steps per scheduler step the exercise intends, to recognise a loop stepped at the
-    wrong rate. Warnings torch raises inside the loop are reported with the verdict.
+    wrong rate or at the wrong end of the epoch. ``mistakes`` (optional) maps a hint to the lrs a
+    known wrong loop uses: a loop that used exactly those gets that hint. Warnings torch raises
+    inside the loop are reported with the verdict.
     """
     if loop is None:
         return Verdict(False, "no loop yet: define loop(optimizer) and pass it to the check.")
@@ -96,7 +104,8 @@ def check_loop(
     warned = f" torch warned: {caught.texts[0]}" if caught.texts else ""
     if _close(used, want):
         return Verdict(True, f"your loop used the intended lr at all {len(want)} optimizer steps of {what}.{warned}")
-    cause = _diagnose(used, want, per_epoch)
+    named = [hint for hint, lrs in (mistakes or {}).items() if _close(used, np.asarray(lrs, dtype=float))]
+    cause = named[0] if named else _diagnose(used, want, per_epoch)
     if len(used) != len(want):
         message = f"your loop ran {len(used)} optimizer steps; {what} is meant for {len(want)}."
     else:
