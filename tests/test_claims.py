@@ -54,7 +54,7 @@ def _plateau_lrs(metrics: np.ndarray, **kwargs: float) -> np.ndarray:
 
 
 def test_step_before_optimizer_warns_and_shifts_schedule() -> None:
-    """00 cells 23-24, 01 cells 13-15: scheduler.step() first warns and moves the schedule one step earlier."""
+    """00 (the torch loop), 01 (pitfall 1): scheduler.step() first warns and moves the schedule one step earlier."""
     optimizer = _sgd()
     scheduler = sched.StepLR(optimizer, step_size=10, gamma=0.5)
     used = []
@@ -71,7 +71,7 @@ def test_step_before_optimizer_warns_and_shifts_schedule() -> None:
 
 
 def test_order_warning_is_checked_on_the_first_scheduler_step_only() -> None:
-    """00 cell 23 ("PyTorch notices, once"), 01 cell 13: the order is checked at the first scheduler.step() only."""
+    """00 ("PyTorch notices, once"), 01 pitfall 1 ("warns once"): the order is checked at the first step only."""
     optimizer = _sgd()
     scheduler = sched.StepLR(optimizer, step_size=1, gamma=0.5)
     with warnings.catch_warnings(record=True) as caught:
@@ -111,15 +111,33 @@ def test_exponential_lr_has_no_default_gamma() -> None:
 
 
 def test_step_lr_with_step_size_one_is_exponential_lr() -> None:
-    """01 cell 8: "step_size = 1: ... exactly ExponentialLR" (bit for bit: both multiply the current lr)."""
+    """01 cell 7: "step_size = 1: ... exactly ExponentialLR" (bit for bit: both multiply the current lr)."""
     a, b = _sgd(), _sgd()
     step = _lrs(a, sched.StepLR(a, step_size=1, gamma=0.9), 100)
     exponential = _lrs(b, sched.ExponentialLR(b, gamma=0.9), 100)
     assert step == exponential
 
 
+def test_step_lr_multiplies_the_current_lr_at_every_step_size_th_step() -> None:
+    """01 cell 6: torch "multiplies the current lr by gamma at every step_size-th step" (not base_lr * gamma**k)."""
+    optimizer = _sgd()
+    scheduler = sched.StepLR(optimizer, step_size=3, gamma=0.5)
+    assert _lrs(optimizer, scheduler, 4) == [0.1, 0.1, 0.1, 0.05]  # the cut at step 3 ...
+    optimizer.param_groups[0]["lr"] = 0.02  # changed by hand at step 4
+    assert _lrs(optimizer, scheduler, 3) == [0.02, 0.02, 0.01]  # ... the next cut (step 6) halves the current lr
+
+
+def test_exponential_lr_multiplies_the_current_lr() -> None:
+    """02 cell 6: "torch multiplies the current lr by 0.9 at every step" (numpy raises 0.9 to the power t)."""
+    optimizer = _sgd()
+    scheduler = sched.ExponentialLR(optimizer, gamma=0.9)
+    _lrs(optimizer, scheduler, 5)
+    optimizer.param_groups[0]["lr"] = 0.02  # changed by hand at step 5
+    assert _lrs(optimizer, scheduler, 3) == pytest.approx([0.02, 0.018, 0.0162], rel=1e-15)
+
+
 def test_lr_curve_matches_step_lr_bit_for_bit_only_for_a_power_of_two_gamma() -> None:
-    """01 summary (corrected): lr_curve matches torch to the bit for gamma=0.5, only to rounding for e.g. 0.1."""
+    """01 cell 6 and summary: lr_curve matches torch to the bit for gamma=0.5, only to rounding for e.g. 0.1."""
     for gamma, exact in [(0.5, True), (0.1, False)]:
         optimizer = _sgd()
         torch_lrs = np.array(_lrs(optimizer, sched.StepLR(optimizer, step_size=10, gamma=gamma), 100))
@@ -129,7 +147,7 @@ def test_lr_curve_matches_step_lr_bit_for_bit_only_for_a_power_of_two_gamma() ->
 
 
 def test_blog_sketches_equal_torch_only_up_to_rounding_for_exponential_and_cosine() -> None:
-    """07 cells 4-5, 35 (corrected): step decay is exact; exponential and cosine match torch to ~1e-17, not bitwise."""
+    """07 (the blog's grid), 02 (the sketch): step decay is exact; exponential and cosine match torch to ~1e-17."""
     makers: dict[str, Callable[[torch.optim.Optimizer], object]] = {
         "StepLR": lambda o: sched.StepLR(o, step_size=10, gamma=0.5),
         "ExponentialLR": lambda o: sched.ExponentialLR(o, gamma=0.9),
@@ -148,7 +166,7 @@ def test_blog_sketches_equal_torch_only_up_to_rounding_for_exponential_and_cosin
 
 
 def test_cosine_annealing_carries_a_manual_lr_change_along() -> None:
-    """03 cell 19: the recursive form continues from the optimizer's lr instead of snapping back to the formula."""
+    """03 cells 19-21: the recursive form continues from the optimizer's lr instead of snapping back to the formula."""
     optimizer = _sgd()
     scheduler = sched.CosineAnnealingLR(optimizer, T_max=100)
     _lrs(optimizer, scheduler, 10)

@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib
+import re
+from pathlib import Path
 
-from lrutils.exercises.cosine import check_lr_at_150, check_midpoint_lr, check_t_max_per_batch
+import nbformat
+import numpy as np
+import pytest
+import torch
+
+from lrutils.exercises import Verdict
+from lrutils.exercises.cosine import (
+    check_lr_at_150,
+    check_midpoint_lr,
+    check_per_batch_loop,
+    check_t_max_per_batch,
+    intended_per_batch_loop,
+)
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run_hidden_solutions(notebook: str, module: str) -> list[Verdict]:
+    """Run every ```python block inside the notebook's <details> after its first code cell and the
+    exercise module's names, and return what the last line of each block (its check) says."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "code")
+    namespace: dict = {}
+    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
+    namespace.update(vars(importlib.import_module(module)))
+    results = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
+            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
+                *body, last = block.strip().splitlines()
+                exec("\n".join(body), namespace)
+                results.append(eval(last, namespace))
+    return results
 
 
 @pytest.mark.parametrize("answer", [0.0505, 0.001 + 0.099 / 2])
@@ -49,3 +85,58 @@ def test_bad_lr_input(answer: object, error: type) -> None:
 def test_bad_t_max_input(answer: object, error: type) -> None:
     with pytest.raises(error):
         check_t_max_per_batch(answer)  # type: ignore[arg-type]
+
+
+# --- exercise 4: the learner's raw-torch loop (a per-batch cosine, T_max in batches) ---------------------
+
+
+def cosine_loop(t_max: int, per: str = "batch", order: str = "right"):
+    """A learner's loop for exercise 4: 3 epochs of 10 batches, the scheduler stepped per ``per``."""
+
+    def loop(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=t_max)
+        for _ in range(3):
+            for _ in range(10):
+                if per == "batch" and order == "scheduler first":
+                    scheduler.step()
+                optimizer.step()
+                if per == "batch" and order == "right":
+                    scheduler.step()
+            if per == "epoch":
+                scheduler.step()
+
+    return loop
+
+
+def test_loop_right() -> None:
+    verdict = check_per_batch_loop(cosine_loop(30))
+    assert verdict.correct and "all 30 optimizer steps" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("loop", "hint"),
+    [
+        (cosine_loop(3), "T_max=3 (epochs) stepped every batch"),
+        (cosine_loop(3, per="epoch"), "stepped once per epoch: a staircase"),
+        (cosine_loop(30, order="scheduler first"), "one step early"),
+        (cosine_loop(29), "intends"),  # off by one: the general message
+    ],
+)
+def test_loop_mistakes_are_named(loop, hint: str) -> None:
+    verdict = check_per_batch_loop(loop)
+    assert not verdict.correct and hint in verdict.message, verdict
+
+
+def test_loop_placeholder() -> None:
+    assert "no loop yet" in check_per_batch_loop(None).message
+
+
+def test_intended_loop_is_one_half_cosine() -> None:
+    lrs = intended_per_batch_loop()
+    assert len(lrs) == 30 and lrs[0] == 0.1 and np.all(np.diff(lrs) < 0) and lrs[-1] > 0
+    assert lrs[15] == pytest.approx(0.05, rel=1e-12)
+
+
+def test_hidden_solutions_of_notebook_03_pass() -> None:
+    results = run_hidden_solutions("03_cosine_annealing.ipynb", "lrutils.exercises.cosine")
+    assert len(results) == 4 and all(v.correct for v in results), results

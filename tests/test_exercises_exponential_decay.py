@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
+import torch
 
-from lrutils.exercises.exponential_decay import check_epochs_below, check_halving_gamma
+from lrutils.exercises import Verdict
+from lrutils.exercises.exponential_decay import (
+    check_epochs_below,
+    check_halving_gamma,
+    check_per_batch_loop,
+    intended_per_batch_loop,
+)
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run_hidden_solutions(notebook: str, module: str) -> list[Verdict]:
+    """Run every ```python block inside the notebook's <details> after its first code cell and the
+    exercise module's names, and return what the last line of each block (its check) says."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "code")
+    namespace: dict = {}
+    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
+    namespace.update(vars(importlib.import_module(module)))
+    results = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
+            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
+                *body, last = block.strip().splitlines()
+                exec("\n".join(body), namespace)
+                results.append(eval(last, namespace))
+    return results
 
 
 @pytest.mark.parametrize("gamma", [0.5**0.1, 0.933, 0.9330, np.float64(0.93303)])
@@ -54,3 +88,58 @@ def test_bad_input(answer: object, error: type) -> None:
     for check in (check_halving_gamma, check_epochs_below):
         with pytest.raises(error):
             check(answer)  # type: ignore[arg-type]
+
+
+# --- exercise 3: the learner's raw-torch loop (ExponentialLR per batch, gamma converted) -----------------
+
+
+def exponential_loop(gamma: float, per: str = "batch"):
+    """A learner's loop for exercise 3: 4 epochs of 5 batches, the scheduler stepped per ``per``."""
+
+    def loop(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=gamma)
+        for _ in range(4):
+            for _ in range(5):
+                optimizer.step()
+                if per == "batch":
+                    scheduler.step()
+            if per == "epoch":
+                scheduler.step()
+
+    return loop
+
+
+@pytest.mark.parametrize("gamma", [0.5 ** (1 / 5), 0.5**0.2])
+def test_loop_right(gamma: float) -> None:
+    verdict = check_per_batch_loop(exponential_loop(gamma))
+    assert verdict.correct and "all 20 optimizer steps" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("gamma", "per", "hint"),
+    [
+        (0.5, "batch", "halves every batch"),
+        (0.5, "epoch", "stepped once per epoch (a staircase)"),
+        (1 - 0.5 / 5, "batch", "treats the decay as linear"),
+        (0.5 / 5, "batch", "divides instead of taking a root"),
+        (0.87, "batch", "intends 0.0870551"),  # a rounded gamma: no named mistake, the general message
+    ],
+)
+def test_loop_mistakes_are_named(gamma: float, per: str, hint: str) -> None:
+    verdict = check_per_batch_loop(exponential_loop(gamma, per))
+    assert not verdict.correct and hint in verdict.message, verdict
+
+
+def test_loop_placeholder() -> None:
+    assert "no loop yet" in check_per_batch_loop(None).message
+
+
+def test_intended_loop_halves_every_epoch() -> None:
+    lrs = intended_per_batch_loop()
+    assert len(lrs) == 20
+    np.testing.assert_allclose(lrs[::5], [0.1, 0.05, 0.025, 0.0125], rtol=1e-12)
+
+
+def test_hidden_solutions_of_notebook_02_pass() -> None:
+    results = run_hidden_solutions("02_exponential_decay.ipynb", "lrutils.exercises.exponential_decay")
+    assert len(results) == 3 and all(v.correct for v in results), results

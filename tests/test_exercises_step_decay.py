@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+from pathlib import Path
+
+import nbformat
 import pytest
+import torch
 
 from lrutils.exercises import Verdict
 from lrutils.exercises.step_decay import (
     check_first_halved_epoch,
+    check_loop_naming_mistakes,
     check_lr_at_epoch_25,
     check_reach_target,
+    check_step_lr_loop,
+    intended_step_lr_loop,
     wrong_order_lrs,
 )
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run_hidden_solutions(notebook: str, module: str) -> list[Verdict]:
+    """Run every ```python block inside the notebook's <details> after its first code cell and the
+    exercise module's names, and return what the last line of each block (its check) says."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "code")
+    namespace: dict = {}
+    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
+    namespace.update(vars(importlib.import_module(module)))
+    results = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
+            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
+                *body, last = block.strip().splitlines()
+                exec("\n".join(body), namespace)
+                results.append(eval(last, namespace))
+    return results
 
 
 @pytest.mark.parametrize("answer", [0.025, 0.1 * 0.5**2, 0.0250001])
@@ -87,3 +118,83 @@ def test_first_halved_epoch() -> None:
     assert not check_first_halved_epoch(3)
     with pytest.raises(TypeError):
         check_first_halved_epoch(9.0)  # type: ignore[arg-type]
+
+
+# --- exercise 4: the learner's raw-torch loop (StepLR once per epoch, after the batches) -------------------
+
+
+def step_lr_loop(where: str):
+    """A learner's loop for exercise 4 with ``scheduler.step()`` at ``where``."""
+
+    def loop(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+        for _ in range(5):
+            if where == "before the batches":
+                scheduler.step()
+            for _ in range(4):
+                optimizer.step()
+                if where == "every batch":
+                    scheduler.step()
+            if where == "after the batches":
+                scheduler.step()
+
+    return loop
+
+
+def test_loop_right_order_passes() -> None:
+    verdict = check_step_lr_loop(step_lr_loop("after the batches"))
+    assert verdict.correct and "all 20 optimizer steps" in verdict.message
+
+
+def test_loop_counted_in_batches_also_passes() -> None:
+    """Stepping per batch is fine when step_size counts batches: the lrs used are what counts."""
+
+    def loop(optimizer: torch.optim.Optimizer) -> None:
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2 * 4, gamma=0.5)
+        for _ in range(20):
+            optimizer.step()
+            scheduler.step()
+
+    assert check_step_lr_loop(loop).correct
+
+
+@pytest.mark.parametrize(
+    ("where", "hint"),
+    [
+        ("before the batches", "next epoch's lr: scheduler.step() runs at the start of the epoch"),
+        ("every batch", "StepLR counts batches"),
+        ("nowhere", "never changed"),
+    ],
+)
+def test_loop_mistakes_are_named(where: str, hint: str) -> None:
+    verdict = check_step_lr_loop(step_lr_loop(where))
+    assert not verdict.correct and hint in verdict.message
+    assert repr(verdict).startswith("not yet: at optimizer step ")
+
+
+def test_loop_placeholder_and_crash() -> None:
+    assert "no loop yet" in check_step_lr_loop(None).message
+
+    def empty(optimizer: torch.optim.Optimizer) -> None:
+        pass
+
+    assert "ran 0 optimizer steps" in check_step_lr_loop(empty).message
+
+    def broken(optimizer: torch.optim.Optimizer) -> None:
+        torch.optim.lr_scheduler.StepLR(optimizer)  # step_size is required
+
+    assert "raised TypeError" in check_step_lr_loop(broken).message
+
+
+def test_intended_loop_lrs() -> None:
+    assert intended_step_lr_loop().tolist() == [0.1] * 8 + [0.05] * 8 + [0.025] * 4
+
+
+def test_naming_mistakes_falls_back_to_the_general_diagnosis() -> None:
+    verdict = check_loop_naming_mistakes(step_lr_loop("nowhere"), intended_step_lr_loop(), "x", {})
+    assert not verdict and "never changed" in verdict.message
+
+
+def test_hidden_solutions_of_notebook_01_pass() -> None:
+    results = run_hidden_solutions("01_step_decay.ipynb", "lrutils.exercises.step_decay")
+    assert len(results) == 4 and all(v.correct for v in results), results

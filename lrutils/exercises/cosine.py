@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
+import torch
+
+from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
+from .step_decay import check_loop_naming_mistakes
 
 BASE_LR = 0.1
 T_MAX = 100
@@ -105,3 +112,49 @@ def check_t_max_per_batch(answer: int | None) -> Verdict:
         f"T_max={answer} is longer than the run: at the last batch the lr is still {curve[total - 1]:.3e}, "
         "the cosine never reaches eta_min.",
     )
+
+
+LOOP_EPOCHS = 3
+LOOP_BATCHES = 10
+LOOP_WHAT = "CosineAnnealingLR stepped per batch over 3 epochs of 10 batches"
+
+
+def intended_per_batch_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES) -> np.ndarray:
+    """The lr of every optimizer step of exercise 4: ``CosineAnnealingLR(T_max=epochs * batches)``
+    stepped after every batch, from 0.1 down towards 0.
+
+    >>> [round(v, 6) for v in intended_per_batch_loop(1, 4).tolist()]
+    [0.1, 0.085355, 0.05, 0.014645]
+    """
+    total = epochs * batches
+    return lr_curve("CosineAnnealingLR", total, base_lr=BASE_LR, T_max=total)
+
+
+def check_per_batch_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> Verdict:
+    """Exercise 4: ``loop(optimizer)`` builds ``CosineAnnealingLR`` (``eta_min=0``) and trains 3
+    epochs of 10 batches, calling ``scheduler.step()`` after every optimizer step, so that the
+    lr follows one half cosine over the whole run.
+
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=3 * 10)
+    ...     for epoch in range(3):
+    ...         for batch in range(10):
+    ...             optimizer.step()
+    ...             scheduler.step()
+    >>> check_per_batch_loop(loop)
+    right: your loop used the intended lr at all 30 optimizer steps of CosineAnnealingLR stepped per batch over 3 \
+epochs of 10 batches.
+    """
+    total = LOOP_EPOCHS * LOOP_BATCHES
+    mistakes = {
+        f"That is T_max={LOOP_EPOCHS} (epochs) stepped every batch: the lr reaches 0 after {LOOP_EPOCHS} batches "
+        f"and climbs again, {total // (2 * LOOP_EPOCHS)} full cycles in {total} batches. Stepping per batch, "
+        f"T_max counts batches: {LOOP_EPOCHS} * {LOOP_BATCHES}.": lr_curve(
+            "CosineAnnealingLR", total, base_lr=BASE_LR, T_max=LOOP_EPOCHS
+        ),
+        f"That is T_max={LOOP_EPOCHS} stepped once per epoch: a staircase of {LOOP_EPOCHS} values. The exercise "
+        "steps every batch: call scheduler.step() inside the batch loop and count T_max in batches.": np.repeat(
+            lr_curve("CosineAnnealingLR", LOOP_EPOCHS, base_lr=BASE_LR, T_max=LOOP_EPOCHS), LOOP_BATCHES
+        ),
+    }
+    return check_loop_naming_mistakes(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes)

@@ -10,12 +10,17 @@ right: gamma = 0.5**(1/10) = 0.9330; torch's lr at epoch 10 is 0.5000 x the init
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import torch
 
+from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
+from .step_decay import check_loop_naming_mistakes
 
 BASE_LR = 0.1
 HALVING_EPOCHS = 10
@@ -82,3 +87,51 @@ def check_epochs_below(answer: float | None) -> Verdict:
         side = "still at or above 1e-3" if curve[epoch] >= BELOW_THRESHOLD else "below 1e-3, but it got there earlier"
         return Verdict(False, f"at epoch {epoch} the lr is 0.1 * 0.95**{epoch} = {curve[epoch]:.3e}, {side}.")
     return Verdict(False, f"epoch {epoch} is far off: solve 0.1 * 0.95**t < 1e-3 with logarithms.")
+
+
+LOOP_EPOCHS = 4
+LOOP_BATCHES = 5
+EPOCH_GAMMA = 0.5
+LOOP_WHAT = "ExponentialLR stepped per batch, halving every epoch"
+
+
+def intended_per_batch_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES) -> np.ndarray:
+    """The lr of every optimizer step of exercise 3: ``0.1 * gamma_batch**k`` with
+    ``gamma_batch = 0.5 ** (1 / batches)``, so that every epoch ends at half its start.
+
+    >>> lrs = intended_per_batch_loop(2, 2)
+    >>> [round(v, 6) for v in lrs.tolist()]
+    [0.1, 0.070711, 0.05, 0.035355]
+    """
+    return lr_curve("ExponentialLR", epochs * batches, base_lr=BASE_LR, gamma=EPOCH_GAMMA ** (1 / batches))
+
+
+def check_per_batch_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> Verdict:
+    """Exercise 3: ``loop(optimizer)`` builds ``ExponentialLR`` and trains 4 epochs of 5 batches,
+    calling ``scheduler.step()`` after every optimizer step, with ``gamma`` chosen so that the lr
+    halves every epoch.
+
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5 ** (1 / 5))
+    ...     for epoch in range(4):
+    ...         for batch in range(5):
+    ...             optimizer.step()
+    ...             scheduler.step()
+    >>> check_per_batch_loop(loop)
+    right: your loop used the intended lr at all 20 optimizer steps of ExponentialLR stepped per batch, halving \
+every epoch.
+    """
+    n = LOOP_EPOCHS * LOOP_BATCHES
+    mistakes = {
+        "That is gamma=0.5 per batch: the lr halves every batch, 2**-5 per epoch. Per batch you need "
+        "gamma ** 5 = 0.5, i.e. gamma = 0.5 ** (1 / 5).": lr_curve("ExponentialLR", n, base_lr=BASE_LR, gamma=0.5),
+        "That is gamma=0.5 stepped once per epoch (a staircase). The exercise steps every batch: call "
+        "scheduler.step() inside the batch loop with gamma = 0.5 ** (1 / 5).": np.repeat(
+            lr_curve("ExponentialLR", LOOP_EPOCHS, base_lr=BASE_LR, gamma=0.5), LOOP_BATCHES
+        ),
+        "gamma = 1 - 0.5 / 5 = 0.9 treats the decay as linear; five multiplications by gamma must give 0.5: "
+        "gamma = 0.5 ** (1 / 5).": lr_curve("ExponentialLR", n, base_lr=BASE_LR, gamma=0.9),
+        "gamma = 0.5 / 5 = 0.1 divides instead of taking a root; five multiplications by gamma must give 0.5: "
+        "gamma = 0.5 ** (1 / 5).": lr_curve("ExponentialLR", n, base_lr=BASE_LR, gamma=0.1),
+    }
+    return check_loop_naming_mistakes(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes)

@@ -13,12 +13,17 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import torch
 
+from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 TARGET_EPOCH = 60
@@ -141,3 +146,72 @@ def check_first_halved_epoch(answer: int | None) -> Verdict:
             False, "the schedule moves earlier, not later: the first scheduler.step() happens before epoch 0 trains."
         )
     return Verdict(False, f"not epoch {answer}: run wrong_order_lrs(12) and find the first 0.05.")
+
+
+LOOP_EPOCHS = 5
+LOOP_BATCHES = 4
+LOOP_WHAT = "StepLR(step_size=2, gamma=0.5) stepped per epoch"
+
+
+def intended_step_lr_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES) -> np.ndarray:
+    """The lr of every optimizer step of exercise 4: epoch e trains all its batches with lr_curve[e].
+
+    >>> intended_step_lr_loop(3, 2).tolist()
+    [0.1, 0.1, 0.1, 0.1, 0.05, 0.05]
+    """
+    return np.repeat(lr_curve("StepLR", epochs, base_lr=BASE_LR, step_size=2, gamma=0.5), batches)
+
+
+def check_loop_naming_mistakes(
+    loop: Callable[[torch.optim.Optimizer], Any] | None,
+    intended: np.ndarray,
+    what: str,
+    mistakes: dict[str, np.ndarray],
+    per_epoch: int | None = None,
+) -> Verdict:
+    """:func:`~lrutils.exercises.loop_check.check_loop`, and if the loop is wrong and reproduces
+    exactly the lrs of one of ``mistakes`` (hint -> lrs of that mistake), that mistake's hint in
+    place of the general diagnosis.
+
+    >>> def loop(optimizer):
+    ...     optimizer.step()
+    ...     optimizer.step()
+    >>> check_loop_naming_mistakes(loop, np.array([0.1, 0.05]), "halving", {"It never halves.": np.full(2, 0.1)})
+    not yet: at optimizer step 1 your loop used lr 0.1; halving intends 0.05. It never halves.
+    """
+    verdict = check_loop(loop, intended, what, per_epoch=per_epoch)
+    if verdict.correct or loop is None:
+        return verdict
+    for hint, lrs in mistakes.items():
+        if len(lrs) == len(intended) and check_loop(loop, lrs, what).correct:
+            step = int(np.argmax(~np.isclose(lrs, intended, rtol=1e-9, atol=1e-15)))
+            used, want = f"{lrs[step]:.6g}", f"{intended[step]:.6g}"
+            return Verdict(False, f"at optimizer step {step} your loop used lr {used}; {what} intends {want}. {hint}")
+    return verdict
+
+
+def check_step_lr_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> Verdict:
+    """Exercise 4: ``loop(optimizer)`` builds ``StepLR(optimizer, step_size=2, gamma=0.5)`` and trains
+    5 epochs of 4 batches, calling ``scheduler.step()`` once per epoch, after the epoch's optimizer steps.
+
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    ...     for epoch in range(5):
+    ...         for batch in range(4):
+    ...             optimizer.step()
+    ...         scheduler.step()
+    >>> check_step_lr_loop(loop)  # doctest: +ELLIPSIS
+    right: your loop used the intended lr at all 20 optimizer steps of StepLR(step_size=2, gamma=0.5) ...
+    """
+    per_epoch = lr_curve("StepLR", LOOP_EPOCHS + 1, base_lr=BASE_LR, step_size=2, gamma=0.5)
+    mistakes = {
+        "Every epoch trained with the next epoch's lr: scheduler.step() runs at the start of the epoch, before its "
+        "optimizer steps (torch warns about this once). Call it after the batch loop.": np.repeat(
+            per_epoch[1:], LOOP_BATCHES
+        ),
+        "Stepped after every batch, StepLR counts batches: step_size=2 means 2 batches. Call scheduler.step() once "
+        "per epoch, after the batch loop.": lr_curve(
+            "StepLR", LOOP_EPOCHS * LOOP_BATCHES, base_lr=BASE_LR, step_size=2, gamma=0.5
+        ),
+    }
+    return check_loop_naming_mistakes(loop, intended_step_lr_loop(), LOOP_WHAT, mistakes, per_epoch=LOOP_BATCHES)

@@ -1,0 +1,132 @@
+"""Figures for notebooks 01 (step decay, ``StepLR``) and 02 (exponential decay, ``ExponentialLR``).
+
+Every function returns a :class:`~matplotlib.figure.Figure` (never ``plt.show()``), at most
+:data:`lrutils.style.MAX_WIDTH` wide, with the legend under the panels so it never covers a curve.
+Per-epoch learning rates are drawn as staircases (``drawstyle="steps-post"``): the lr of epoch t
+holds from t to t + 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..blog import blog_sketch
+from ..curves import lr_curve
+from ..style import MAX_WIDTH, color_for
+from ..torch_reference import torch_lr_curve
+
+
+def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols), frameon=False)
+
+
+def _steps(values: np.ndarray, per: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """x and y for a staircase whose last value also lasts its full step (to x = len / per)."""
+    values = np.asarray(values, dtype=float)
+    return np.arange(len(values) + 1) / per, np.append(values, values[-1:])
+
+
+def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+    if log:
+        ax.set_yscale("log")
+
+
+def curve_vs_torch(
+    name: str, n_steps: int = 100, base_lr: float = 0.1, scales: Sequence[str] = ("log",), **kwargs: Any
+) -> Figure:
+    """The formula (``lrutils.lr_curve``, line), the real torch scheduler (dots) and lrutils'
+    reconstruction of the blog's sketch (wide grey band), one panel per y scale in ``scales``.
+
+    >>> fig = curve_vs_torch("StepLR", 30, step_size=10, gamma=0.5)
+    >>> len(fig.axes), fig.axes[0].get_yscale()
+    (1, 'log')
+    """
+    bad = [s for s in scales if s not in ("linear", "log")]
+    if not scales or bad:
+        raise ValueError(f"scales must be a non-empty list of 'linear' and 'log', got {list(scales)!r}")
+    ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
+    epochs = np.arange(n_steps)
+    fig = Figure(figsize=(MAX_WIDTH if len(scales) > 1 else MAX_WIDTH * 0.75, 3.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(scales)))
+    args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
+    for ax, scale in zip(axes, scales, strict=True):
+        if n_steps <= 100:
+            sketch = blog_sketch(name, epochs=n_steps, base_lr=base_lr)
+            ax.plot(
+                *_steps(sketch),
+                color="0.75",
+                linewidth=7,
+                drawstyle="steps-post",
+                label="blog's sketch (reconstructed)",
+            )
+        ax.plot(*_steps(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
+        every = max(1, n_steps // 50)
+        ax.plot(epochs[::every], theirs[::every], "k.", markersize=5, label=f"torch {name} (stepped)")
+        _lr_axes(ax, "epoch", scale == "log")
+        ax.set_title(f"{scale} scale")
+    fig.suptitle(f"{name}({args}) from lr {base_lr:g}")
+    _legend_below(fig, axes[0], ncols=3 if len(scales) > 1 else 2)
+    return fig
+
+
+def staircases(
+    curves: Mapping[str, np.ndarray],
+    title: str = "",
+    xlabel: str = "epoch",
+    log: bool = True,
+    per: int = 1,
+) -> Figure:
+    """Overlay learning-rate curves as staircases; ``per`` values make one x unit (e.g. batches per
+    epoch, so a per-batch curve is drawn against epochs).
+
+    >>> fig = staircases({"a": np.ones(4), "b": np.full(4, 0.5)}, per=2)
+    >>> len(fig.axes[0].lines), float(fig.axes[0].lines[0].get_xdata()[-1])
+    (2, 2.0)
+    """
+    if not curves:
+        raise ValueError("curves must contain at least one curve (a mapping label -> array)")
+    if per < 1:
+        raise ValueError(f"per must be at least 1, got {per}")
+    fig = Figure(figsize=(MAX_WIDTH * 0.75, 3.6), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, values) in enumerate(curves.items()):
+        ax.plot(*_steps(values, per), color=color_for(label, i), drawstyle="steps-post", label=label)
+    _lr_axes(ax, xlabel, log)
+    if title:
+        ax.set_title(title)
+    _legend_below(fig, ax, ncols=1 if max(len(label) for label in curves) > 28 else 2)
+    return fig
+
+
+def stepped_per_batch(
+    name: str, epochs: int, batches_per_epoch: int, base_lr: float = 0.1, log: bool = True, **kwargs: Any
+) -> Figure:
+    """Scheduler ``name`` stepped once per epoch (as meant) and once per batch (the bug), both
+    from the real torch scheduler, against epochs.
+
+    >>> fig = stepped_per_batch("StepLR", 3, 4, step_size=1, gamma=0.5)
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['stepped per epoch (meant)', 'stepped per batch (bug)']
+    """
+    meant = np.repeat(torch_lr_curve(name, epochs, base_lr=base_lr, **kwargs), batches_per_epoch)
+    bug = torch_lr_curve(name, epochs * batches_per_epoch, base_lr=base_lr, **kwargs)
+    args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
+    return staircases(
+        {"stepped per epoch (meant)": meant, "stepped per batch (bug)": bug},
+        title=f"{name}({args}) over {epochs} epochs of {batches_per_epoch} batches",
+        xlabel="epoch",
+        log=log,
+        per=batches_per_epoch,
+    )
+
+
+__all__ = ["curve_vs_torch", "staircases", "stepped_per_batch"]
