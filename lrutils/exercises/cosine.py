@@ -21,7 +21,7 @@ from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
-from .step_decay import check_loop_naming_mistakes
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 T_MAX = 100
@@ -157,4 +157,4 @@ epochs of 10 batches.
             lr_curve("CosineAnnealingLR", LOOP_EPOCHS, base_lr=BASE_LR, T_max=LOOP_EPOCHS), LOOP_BATCHES
         ),
     }
-    return check_loop_naming_mistakes(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes)
+    return check_loop(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes=mistakes)

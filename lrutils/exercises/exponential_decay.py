@@ -20,7 +20,7 @@ from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
-from .step_decay import check_loop_naming_mistakes
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 HALVING_EPOCHS = 10
@@ -134,4 +134,4 @@ every epoch.
         "gamma = 0.5 / 5 = 0.1 divides instead of taking a root; five multiplications by gamma must give 0.5: "
         "gamma = 0.5 ** (1 / 5).": lr_curve("ExponentialLR", n, base_lr=BASE_LR, gamma=0.1),
     }
-    return check_loop_naming_mistakes(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes)
+    return check_loop(loop, intended_per_batch_loop(), LOOP_WHAT, mistakes=mistakes)

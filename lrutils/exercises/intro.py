@@ -159,23 +159,6 @@ def intended_epoch_loop_lrs() -> np.ndarray:
     return np.repeat(lr_curve("ExponentialLR", EPOCHS, base_lr=BASE_LR, gamma=GAMMA), BATCHES)
 
 
-def known_mistake(loop: object, what: str, mistakes: list[tuple[np.ndarray, str]]) -> Verdict | None:
-    """A "not yet" naming the first of ``mistakes`` (lrs that a typical wrong loop uses, and what that
-    loop does wrong) whose lrs the learner's loop used, or None. Runs the loop once per mistake.
-
-    The result is a Verdict, which is falsy when it says "not yet": test it with ``is None``.
-
-    >>> known_mistake(None, "x", []) is None
-    True
-    """
-    if loop is None:
-        return None
-    for lrs, explanation in mistakes:
-        if check_loop(loop, lrs, what).correct:  # type: ignore[arg-type]
-            return Verdict(False, explanation)
-    return None
-
-
 def check_epoch_loop(loop: object) -> Verdict:
     """Check the learner's ``loop(optimizer)``: ``ExponentialLR(gamma=0.5)`` over 3 epochs of 4 batches,
     ``optimizer.step()`` for every batch and ``scheduler.step()`` once per epoch, after the batches.
@@ -191,29 +174,16 @@ def check_epoch_loop(loop: object) -> Verdict:
     True
     """
     what = f"ExponentialLR(gamma={GAMMA:g}) stepped once per epoch ({EPOCHS} epochs of {BATCHES} batches)"
-    verdict = check_loop(loop, intended_epoch_loop_lrs(), what)  # type: ignore[arg-type]
-    if verdict.correct:
-        return verdict
     steps = EPOCHS * BATCHES
     per_batch = lr_curve("ExponentialLR", steps, base_lr=BASE_LR, gamma=GAMMA)
     epoch_early = np.repeat(lr_curve("ExponentialLR", EPOCHS + 1, base_lr=BASE_LR, gamma=GAMMA)[1:], BATCHES)
-    mistake = known_mistake(
-        loop,
-        what,
-        [
-            (
-                per_batch,
-                f"your lr halves at every batch (0.1, 0.05, 0.025, ...): scheduler.step() sits inside the batch "
-                f"loop. ExponentialLR here counts epochs: call it once per epoch, after the {BATCHES} batches.",
-            ),
-            (
-                epoch_early,
-                "your first epoch already used 0.05: scheduler.step() runs at the start of each epoch, before "
-                "the batches. Call it after them (torch warns about this order at the first step).",
-            ),
-        ],
-    )
-    return verdict if mistake is None else mistake
+    mistakes = {
+        f"your lr halves at every batch (0.1, 0.05, 0.025, ...): scheduler.step() sits inside the batch "
+        f"loop. ExponentialLR here counts epochs: call it once per epoch, after the {BATCHES} batches.": per_batch,
+        "your first epoch already used 0.05: scheduler.step() runs at the start of each epoch, before "
+        "the batches. Call it after them (torch warns about this order at the first step).": epoch_early,
+    }
+    return check_loop(loop, intended_epoch_loop_lrs(), what, mistakes=mistakes)  # type: ignore[arg-type]
 
 
 __all__ = [
@@ -227,5 +197,4 @@ __all__ = [
     "check_epoch_loop",
     "check_loop_order",
     "intended_epoch_loop_lrs",
-    "known_mistake",
 ]

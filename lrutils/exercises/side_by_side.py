@@ -25,7 +25,6 @@ import torch
 
 from ..curves import lr_curve
 from . import Verdict
-from .intro import known_mistake
 from .loop_check import BASE_LR, check_loop
 
 EPOCHS = 3
@@ -54,16 +53,12 @@ def check_one_cycle_loop(loop: Loop | None) -> Verdict:
     """Check the learner's ``loop(optimizer)`` for ``OneCycleLR`` over 3 epochs of 4 batches, stepped per batch."""
     intended = intended_one_cycle_lrs()
     what = f"OneCycleLR(max_lr={BASE_LR:g}, epochs={EPOCHS}, steps_per_epoch={BATCHES})"
-    verdict = check_loop(loop, intended, what)
-    if verdict.correct:
-        return verdict
     per_epoch = np.repeat(intended[:EPOCHS], BATCHES)  # the same scheduler stepped once per epoch
     message = (
         f"your loop steps OneCycleLR once per epoch, so the lr only climbs through the first {EPOCHS} of its "
         f"{EPOCHS * BATCHES} values: OneCycleLR counts batches, call scheduler.step() after every optimizer.step()."
     )
-    mistake = known_mistake(loop, what, [(per_epoch, message)])
-    return verdict if mistake is None else mistake
+    return check_loop(loop, intended, what, mistakes={message: per_epoch})
 
 
 def intended_plateau_lrs() -> np.ndarray:
@@ -104,8 +99,7 @@ def check_plateau_loop(loop: Loop | None) -> Verdict:
         "your loop calls scheduler.step(val_loss) after every batch, so each epoch's loss counts "
         f"{PLATEAU_BATCHES} times and the patience runs out too early: call it once per epoch, after the batches."
     )
-    mistake = known_mistake(loop, what, [(per_batch, message)])
-    return verdict if mistake is None else mistake
+    return check_loop(loop, intended_plateau_lrs(), what, mistakes={message: per_batch})
 
 
 __all__ = [

@@ -162,34 +162,6 @@ def intended_step_lr_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES
     return np.repeat(lr_curve("StepLR", epochs, base_lr=BASE_LR, step_size=2, gamma=0.5), batches)
 
 
-def check_loop_naming_mistakes(
-    loop: Callable[[torch.optim.Optimizer], Any] | None,
-    intended: np.ndarray,
-    what: str,
-    mistakes: dict[str, np.ndarray],
-    per_epoch: int | None = None,
-) -> Verdict:
-    """:func:`~lrutils.exercises.loop_check.check_loop`, and if the loop is wrong and reproduces
-    exactly the lrs of one of ``mistakes`` (hint -> lrs of that mistake), that mistake's hint in
-    place of the general diagnosis.
-
-    >>> def loop(optimizer):
-    ...     optimizer.step()
-    ...     optimizer.step()
-    >>> check_loop_naming_mistakes(loop, np.array([0.1, 0.05]), "halving", {"It never halves.": np.full(2, 0.1)})
-    not yet: at optimizer step 1 your loop used lr 0.1; halving intends 0.05. It never halves.
-    """
-    verdict = check_loop(loop, intended, what, per_epoch=per_epoch)
-    if verdict.correct or loop is None:
-        return verdict
-    for hint, lrs in mistakes.items():
-        if len(lrs) == len(intended) and check_loop(loop, lrs, what).correct:
-            step = int(np.argmax(~np.isclose(lrs, intended, rtol=1e-9, atol=1e-15)))
-            used, want = f"{lrs[step]:.6g}", f"{intended[step]:.6g}"
-            return Verdict(False, f"at optimizer step {step} your loop used lr {used}; {what} intends {want}. {hint}")
-    return verdict
-
-
 def check_step_lr_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> Verdict:
     """Exercise 4: ``loop(optimizer)`` builds ``StepLR(optimizer, step_size=2, gamma=0.5)`` and trains
     5 epochs of 4 batches, calling ``scheduler.step()`` once per epoch, after the epoch's optimizer steps.
@@ -214,4 +186,4 @@ def check_step_lr_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> V
             "StepLR", LOOP_EPOCHS * LOOP_BATCHES, base_lr=BASE_LR, step_size=2, gamma=0.5
         ),
     }
-    return check_loop_naming_mistakes(loop, intended_step_lr_loop(), LOOP_WHAT, mistakes, per_epoch=LOOP_BATCHES)
+    return check_loop(loop, intended_step_lr_loop(), LOOP_WHAT, per_epoch=LOOP_BATCHES, mistakes=mistakes)
