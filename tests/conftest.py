@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+from pathlib import Path
 from typing import Any
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -69,3 +73,26 @@ def raw_torch_lrs(
         scheduler.step()
         lrs.append(optimizer.param_groups[0]["lr"])
     return lrs
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run_hidden_solutions(notebook: str, module: str) -> list[Any]:
+    """Run every ```python block inside the notebook's <details> after its first code cell and the
+    exercise module's names, and return what the last line of each block (its check) says."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "code")
+    namespace: dict = {}
+    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
+    namespace.update(vars(importlib.import_module(module)))
+    results = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
+            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
+                *body, last = block.strip().splitlines()
+                exec("\n".join(body), namespace)
+                results.append(eval(last, namespace))
+    return results

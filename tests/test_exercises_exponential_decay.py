@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-import re
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
 import torch
+from conftest import run_hidden_solutions
 
-from lrutils.exercises import Verdict
 from lrutils.exercises.exponential_decay import (
     check_epochs_below,
     check_halving_gamma,
     check_per_batch_loop,
     intended_per_batch_loop,
 )
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-def run_hidden_solutions(notebook: str, module: str) -> list[Verdict]:
-    """Run every ```python block inside the notebook's <details> after its first code cell and the
-    exercise module's names, and return what the last line of each block (its check) says."""
-    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
-    first = next(c.source for c in nb.cells if c.cell_type == "code")
-    namespace: dict = {}
-    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
-    namespace.update(vars(importlib.import_module(module)))
-    results = []
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
-            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
-                *body, last = block.strip().splitlines()
-                exec("\n".join(body), namespace)
-                results.append(eval(last, namespace))
-    return results
 
 
 @pytest.mark.parametrize("gamma", [0.5**0.1, 0.933, 0.9330, np.float64(0.93303)])

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-import re
-from pathlib import Path
-
-import nbformat
 import pytest
 import torch
+from conftest import run_hidden_solutions
 
 from lrutils.exercises import Verdict
 from lrutils.exercises.step_decay import (
@@ -19,28 +15,6 @@ from lrutils.exercises.step_decay import (
     intended_step_lr_loop,
     wrong_order_lrs,
 )
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-def run_hidden_solutions(notebook: str, module: str) -> list[Verdict]:
-    """Run every ```python block inside the notebook's <details> after its first code cell and the
-    exercise module's names, and return what the last line of each block (its check) says."""
-    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
-    first = next(c.source for c in nb.cells if c.cell_type == "code")
-    namespace: dict = {}
-    exec("\n".join(line for line in first.splitlines() if not line.startswith("%")), namespace)
-    namespace.update(vars(importlib.import_module(module)))
-    results = []
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for details in re.findall(r"<details>.*?</details>", cell.source, flags=re.S):
-            for block in re.findall(r"```python\n(.*?)```", details, flags=re.S):
-                *body, last = block.strip().splitlines()
-                exec("\n".join(body), namespace)
-                results.append(eval(last, namespace))
-    return results
 
 
 @pytest.mark.parametrize("answer", [0.025, 0.1 * 0.5**2, 0.0250001])
