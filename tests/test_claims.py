@@ -182,7 +182,7 @@ def test_cosine_annealing_carries_a_manual_lr_change_along() -> None:
 
 
 def test_plateau_demo_metric_improves_again_after_epoch_50() -> None:
-    """04 cells 5-8 (corrected): the scripted loss is flat only from 38 to 49; flat for good, torch cuts again at 61."""
+    """04 cells 5-11 (corrected): the scripted loss is flat only for epochs 38-49; kept flat, torch cuts again at 61."""
     metric = plateau_demo_metric()
     assert int(np.argmin(metric[:50])) == 38
     assert metric[50] < metric[38]  # it improves again, so torch cuts once
@@ -194,7 +194,7 @@ def test_plateau_demo_metric_improves_again_after_epoch_50() -> None:
 
 
 def test_plateau_first_reduced_epoch_is_patience_plus_two_after_the_loss_flattens() -> None:
-    """04 cell 28 (corrected): the reduced lr first shows up at flat_from + patience + 2 on the lr[i] plot."""
+    """04 cells 12-14, 20 (corrected): the reduced lr first shows up at flat_from + patience + 2 on the lr[i] plot."""
     for flat_from in (20, 40, 60):
         lrs = _plateau_lrs(synthetic_val_loss(99, flat_from=flat_from), patience=10, factor=0.1)
         assert int(np.argmax(lrs < 0.1)) == flat_from + 12
@@ -208,11 +208,42 @@ def test_reduce_on_plateau_cuts_stop_at_eps_not_at_min_lr() -> None:
     assert lrs[-1] == pytest.approx(1e-8, rel=1e-12)
 
 
-# --- 05: one-cycle ------------------------------------------------------------------------
+def test_reduce_on_plateau_get_last_lr_is_a_list_per_group() -> None:
+    """04 cell 22: get_last_lr() is a list (one lr per parameter group) that follows the cuts, like param_groups."""
+    optimizer = torch.optim.SGD(
+        [{"params": [torch.zeros(1, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)], "lr": 1.0}],
+        lr=0.1,
+    )
+    scheduler = sched.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
+    assert scheduler.get_last_lr() == [0.1, 1.0]
+    for metric in (1.0, 1.0):
+        optimizer.step()
+        scheduler.step(metric)
+    assert scheduler.get_last_lr() == [0.05, 0.5] == [g["lr"] for g in optimizer.param_groups]
+
+
+@pytest.mark.parametrize(
+    ("mode", "threshold_mode", "not_better", "better"),
+    [
+        ("min", "rel", 0.9, 0.89),  # best 1.0, threshold 0.1: needs < 1.0 * (1 - 0.1)
+        ("min", "abs", 0.9, 0.89),  # needs < 1.0 - 0.1
+        ("max", "rel", 1.1, 1.11),  # needs > 1.0 * (1 + 0.1)
+        ("max", "abs", 1.1, 1.11),  # needs > 1.0 + 0.1
+    ],
+)
+def test_reduce_on_plateau_what_counts_as_better(mode: str, threshold_mode: str, not_better: float, better: float):
+    """05 cell 2: the table of improvement rules for mode x threshold_mode (best 1.0, threshold 0.1)."""
+    kwargs = dict(mode=mode, threshold_mode=threshold_mode, threshold=0.1, patience=0, factor=0.5)
+    # patience=0: the first metric that is not better cuts the lr for the next epoch
+    assert _plateau_lrs(np.array([1.0, not_better]), **kwargs).tolist() == [0.1, 0.1, 0.05]
+    assert _plateau_lrs(np.array([1.0, better]), **kwargs).tolist() == [0.1, 0.1, 0.1]
+
+
+# --- 06: one-cycle (05 before the split) --------------------------------------------------
 
 
 def test_one_cycle_div_factor_one_starts_at_max_lr() -> None:
-    """05 cell 21 (corrected): div_factor=1 makes the warm-up flat at max_lr; a large one starts near 0."""
+    """06 cell 15 (corrected): div_factor=1 makes the warm-up flat at max_lr; a large one starts near 0."""
     optimizer = _sgd(momentum=0.9)
     flat = _lrs(optimizer, sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=100, div_factor=1.0), 30)
     assert flat == pytest.approx([0.1] * 30, rel=1e-12)
@@ -223,7 +254,7 @@ def test_one_cycle_div_factor_one_starts_at_max_lr() -> None:
 
 
 def test_one_cycle_anneal_strategy_applies_to_every_phase() -> None:
-    """05 cell 21 (corrected): "linear" also makes the decay linear, while the blog's sketch decays along a cosine."""
+    """06 cells 12, 15 (corrected): "linear" also makes the decay linear; the blog's sketch decays along a cosine."""
     optimizer = _sgd(momentum=0.9)
     kwargs = dict(max_lr=0.1, total_steps=101, pct_start=0.5, div_factor=1e4, final_div_factor=1.0)
     lin = _lrs(optimizer, sched.OneCycleLR(optimizer, anneal_strategy="linear", **kwargs), 101)
@@ -235,7 +266,7 @@ def test_one_cycle_anneal_strategy_applies_to_every_phase() -> None:
 
 
 def test_one_cycle_sets_momentum_on_plain_sgd_and_sgd_uses_it() -> None:
-    """05 cell 15: "plain SGD" gets momentum 0.95 and SGD reads it at every step (a momentum buffer appears)."""
+    """06 cells 3-4: "plain SGD" gets momentum 0.95 and SGD reads it at every step (a momentum buffer appears)."""
     param = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([param], lr=0.1)  # momentum=0
     scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
@@ -256,7 +287,7 @@ def _lrs_betas(optimizer: torch.optim.Optimizer, scheduler: object, n: int) -> l
 
 
 def test_one_cycle_cycles_adam_beta1() -> None:
-    """05 cells 15, 33: "With Adam it cycles betas[0] instead" (0.95 -> 0.85 at the peak -> 0.95)."""
+    """06 cell 4: "with Adam, OneCycleLR cycles betas[0] instead" (0.95 -> 0.85 at the peak -> 0.95)."""
     optimizer = torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=1e-3)
     scheduler = sched.OneCycleLR(optimizer, max_lr=1e-3, total_steps=10)
     beta1 = _lrs_betas(optimizer, scheduler, 10)
@@ -267,7 +298,7 @@ def test_one_cycle_cycles_adam_beta1() -> None:
 
 
 def test_one_cycle_three_phase_returns_to_the_start_lr_at_step_598() -> None:
-    """05 cells 16-18: three_phase goes back down to max_lr / div_factor over as many steps (299..598)."""
+    """06 cells 12-14: three_phase goes back down to max_lr / div_factor over as many steps (299..598)."""
     optimizer = _sgd(momentum=0.9)
     lrs = _lrs(optimizer, sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=1000, three_phase=True), 1000)
     assert int(np.argmax(lrs)) == 299
@@ -276,7 +307,7 @@ def test_one_cycle_three_phase_returns_to_the_start_lr_at_step_598() -> None:
 
 
 def test_one_cycle_accepts_total_steps_calls_and_raises_on_the_next() -> None:
-    """05 cell 42: 1000 step() calls are fine; call 1001 raises "Tried to step 1001 times"."""
+    """06 cells 21, 35: total_steps step() calls are fine; the next raises ("Tried to step 1001 times")."""
     optimizer = _sgd(momentum=0.9)
     scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, steps_per_epoch=100, epochs=10)
     for _ in range(1000):

@@ -1,18 +1,26 @@
-"""The self-checks of notebook 05 (OneCycleLR): right answers pass, typical mistakes explain themselves."""
+"""The self-checks of notebook 06 (OneCycleLR): right answers pass, typical mistakes explain themselves."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import nbformat
 import pytest
+import torch
 
 from lrutils import lr_curve
-from lrutils.exercises import Verdict
+from lrutils.exercises import Verdict, onecycle
 from lrutils.exercises.onecycle import (
     ALLOWED_KWARGS,
     LAST_LR_KWARGS,
+    LOOP_KWARGS,
     PEAK_KWARGS,
     check_allowed_steps,
     check_last_lr,
+    check_onecycle_loop,
     check_peak_step,
+    loop_intended,
 )
 
 CHECKS = (check_last_lr, check_allowed_steps, check_peak_step)
@@ -100,3 +108,75 @@ def test_last_lr_nan_raises_value_error():
 def test_step_counts_bad_types_raise_type_error(check, bad):
     with pytest.raises(TypeError, match="must be an int"):
         check(bad)
+
+
+# --- the raw-torch loop exercise (notebook 06) ------------------------------------------------
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_one_cycle.ipynb"
+
+
+def one_cycle_loop(step="per batch", built="right", order="optimizer first"):
+    def loop(optimizer):
+        if built == "right":
+            scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **LOOP_KWARGS)
+        else:  # the cycle counted in epochs
+            scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=4)
+        for _ in range(4):
+            for _ in range(5):
+                if step == "per batch" and order == "scheduler first":
+                    scheduler.step()
+                optimizer.step()
+                if step == "per batch" and order == "optimizer first":
+                    scheduler.step()
+            if step == "per epoch":
+                scheduler.step()
+
+    return loop
+
+
+def test_loop_intended_is_the_per_batch_cycle():
+    lrs = loop_intended()
+    assert lrs.tolist() == lr_curve("OneCycleLR", 20, max_lr=0.1, epochs=4, steps_per_epoch=5).tolist()
+    assert int(lrs.argmax()) == 5 and lrs[0] == pytest.approx(0.004)
+
+
+def test_onecycle_loop_right_answer_passes():
+    verdict = check_onecycle_loop(one_cycle_loop())
+    assert verdict.correct, verdict
+    assert "all 20 optimizer steps" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "phrase"),
+    [
+        ({"step": "per epoch"}, "stepped once per epoch"),
+        ({"step": "per epoch", "built": "epochs"}, "one step per epoch"),
+        ({"built": "epochs"}, "Tried to step 5 times"),
+        ({"order": "scheduler first"}, "one step early"),
+        ({"step": "never"}, "never changed"),
+    ],
+)
+def test_onecycle_loop_typical_mistakes_say_why(kwargs, phrase):
+    verdict = check_onecycle_loop(one_cycle_loop(**kwargs))
+    assert not verdict.correct
+    assert phrase in verdict.message, verdict
+    assert repr(verdict).startswith("not yet: ")
+
+
+def test_onecycle_loop_per_epoch_is_not_called_too_fast():
+    """The shared checker's "falls too fast" guess is about decays; one-cycle stepped per epoch is too slow."""
+    verdict = check_onecycle_loop(one_cycle_loop(step="per epoch"))
+    assert "falls too fast" not in verdict.message and "never leaves the warm-up" in verdict.message
+
+
+def test_the_hidden_solution_passes_its_check():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    block = next(
+        re.search(r"```python\n(.*?)```", c.source, flags=re.S).group(1)
+        for c in nb.cells
+        if c.cell_type == "markdown" and "<details>" in c.source and "def loop" in c.source
+    )
+    namespace = {"torch": torch, "onecycle": onecycle}
+    exec(block, namespace)
+    assert check_onecycle_loop(namespace["loop"]).correct

@@ -1,19 +1,34 @@
-"""The self-checks of notebook 04 (ReduceLROnPlateau): right answers pass, typical mistakes explain themselves."""
+"""Self-checks of notebooks 04 and 05 (ReduceLROnPlateau): right answers pass, typical mistakes explain themselves."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
 import pytest
+import torch
 
 from lrutils import lr_curve
-from lrutils.exercises import Verdict
+from lrutils.exercises import Verdict, plateau
 from lrutils.exercises.plateau import (
     BASE_LR,
     FIRST_CUT_KWARGS,
     FIRST_CUT_METRIC,
     FLAT_EPOCHS,
     FLAT_KWARGS,
+    KNOB_MISTAKES,
+    KNOBS_KWARGS,
+    KNOBS_METRIC,
+    LOOP_KWARGS,
+    LOOP_METRIC,
+    STEPS_PER_EPOCH,
     check_change_epochs,
     check_first_cut,
+    check_knobs_loop,
+    check_plateau_loop,
+    loop_intended,
 )
 
 
@@ -88,3 +103,120 @@ def test_first_cut_bad_types_raise_type_error(bad):
 def test_change_epochs_bad_types_raise_type_error(bad):
     with pytest.raises(TypeError):
         check_change_epochs(bad)
+
+
+# --- the raw-torch loop exercises (notebooks 04 and 05) ----------------------------------------
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def plateau_loop(kwargs, metric, when="after epoch"):
+    """A learner's loop: ``when`` the scheduler is stepped, and with which loss."""
+
+    def loop(optimizer):
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, **kwargs)
+        for epoch in range(len(metric)):
+            if when == "before epoch":
+                scheduler.step(metric[epoch])
+            for _ in range(STEPS_PER_EPOCH):
+                optimizer.step()
+                if when == "every batch":
+                    scheduler.step(metric[epoch])
+            if when == "after epoch":
+                scheduler.step(metric[epoch])
+            elif when == "previous loss" and epoch > 0:
+                scheduler.step(metric[epoch - 1])
+            elif when == "no metric":
+                scheduler.step()
+
+    return loop
+
+
+def solution(notebook: str) -> str:
+    """The python block of the hidden solution that defines ``loop`` in ``notebook``."""
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "<details>" in cell.source and "def loop" in cell.source:
+            return re.search(r"```python\n(.*?)```", cell.source, flags=re.S).group(1)
+    raise AssertionError(f"{notebook} has no hidden solution defining loop")
+
+
+def test_plateau_loop_intended_is_lr_curve_per_batch():
+    per_epoch = lr_curve("ReduceLROnPlateau", 12, base_lr=BASE_LR, metrics=LOOP_METRIC[:11], **LOOP_KWARGS)
+    intended = loop_intended(LOOP_METRIC, LOOP_KWARGS)
+    assert intended.tolist() == np.repeat(per_epoch, STEPS_PER_EPOCH).tolist()
+    assert [int(e) for e in np.flatnonzero(np.diff(per_epoch)) + 1] == [6, 11]
+
+
+def test_plateau_loop_right_answer_passes():
+    verdict = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC))
+    assert verdict.correct, verdict
+    assert repr(verdict).startswith("right: ") and "36 optimizer steps" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("when", "phrase"),
+    [
+        ("before epoch", "one epoch early"),
+        ("every batch", "patience counts batches"),
+        ("previous loss", "one epoch late"),
+        ("no metric", "scheduler.step(val_loss)"),
+        ("never", "never changed"),
+    ],
+)
+def test_plateau_loop_typical_mistakes_say_why(when, phrase):
+    verdict = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC, when))
+    assert not verdict.correct
+    assert phrase in verdict.message, verdict
+    assert repr(verdict).startswith("not yet: ")
+
+
+def test_plateau_loop_placeholder_and_short_loop():
+    assert "no loop yet" in check_plateau_loop(None).message
+    short = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC[:6]))
+    assert not short.correct and "ran 18 optimizer steps" in short.message
+
+
+def test_the_timing_mistakes_are_distinguishable():
+    """Every named mistake gives lrs different from the intended ones and from each other."""
+    for metric, kwargs in ((LOOP_METRIC, LOOP_KWARGS), (KNOBS_METRIC, KNOBS_KWARGS)):
+        curves = [loop_intended(metric, kwargs), *plateau._timing_mistakes(metric, kwargs).values()]
+        for i, a in enumerate(curves):
+            for b in curves[i + 1 :]:
+                assert a.shape != b.shape or not np.allclose(a, b)
+
+
+def test_knobs_loop_right_answer_passes():
+    assert check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC)).correct
+
+
+@pytest.mark.parametrize("hint", list(KNOB_MISTAKES))
+def test_knobs_loop_names_the_knob_left_at_its_default(hint):
+    verdict = check_knobs_loop(plateau_loop(KNOB_MISTAKES[hint], KNOBS_METRIC))
+    assert not verdict.correct
+    assert verdict.message.endswith(hint), verdict
+
+
+def test_knob_mistakes_are_distinguishable():
+    curves = [loop_intended(KNOBS_METRIC, KNOBS_KWARGS)]
+    curves += [loop_intended(KNOBS_METRIC, kwargs) for kwargs in KNOB_MISTAKES.values()]
+    for i, a in enumerate(curves):
+        assert len(np.unique(a)) > 1  # each one cuts: "the lr never changed" never applies
+        for b in curves[i + 1 :]:
+            assert not np.allclose(a, b)
+
+
+def test_knobs_loop_per_batch_is_named_too():
+    verdict = check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC, "every batch"))
+    assert not verdict.correct and "patience counts batches" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("notebook", "check"),
+    [("04_reduce_on_plateau.ipynb", check_plateau_loop), ("05_plateau_knobs.ipynb", check_knobs_loop)],
+)
+def test_the_hidden_solution_passes_its_check(notebook, check):
+    namespace = {"torch": torch, "plateau": plateau}
+    exec(solution(notebook), namespace)
+    assert check(namespace["loop"]).correct

@@ -1,4 +1,5 @@
-"""Self-checks for notebook 05 (OneCycleLR): where the cycle peaks, where it ends, how long it lasts.
+"""Self-checks for notebook 06 (OneCycleLR): where the cycle peaks, where it ends, how long it lasts,
+and a raw-torch loop that steps it per batch (:func:`check_onecycle_loop`).
 
 Each ``check_...`` takes the learner's answer, asks the real torch scheduler and returns a
 :class:`~lrutils.exercises.Verdict` that says why a wrong answer is wrong. A placeholder answer
@@ -13,8 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ..curves import lr_curve
+from ..loops import CaughtWarnings, LrRecorder
 from ..torch_reference import torch_lr_curve
 from . import Verdict, number_answer
+from .loop_check import check_loop, optimizer_for_exercise
 
 LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
 """``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
@@ -24,6 +28,11 @@ ALLOWED_KWARGS: dict[str, Any] = {"max_lr": 0.1, "steps_per_epoch": 100, "epochs
 
 PEAK_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000, "pct_start": 0.3}
 """``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000, pct_start=0.3)`` for :func:`check_peak_step`."""
+
+LOOP_EPOCHS = 4
+LOOP_STEPS_PER_EPOCH = 5
+LOOP_KWARGS: dict[str, Any] = {"max_lr": 0.1, "epochs": LOOP_EPOCHS, "steps_per_epoch": LOOP_STEPS_PER_EPOCH}
+"""``OneCycleLR(optimizer, max_lr=0.1, epochs=4, steps_per_epoch=5)`` for :func:`check_onecycle_loop`."""
 
 _PLACEHOLDER = "replace None with your answer, then run the cell again"
 
@@ -146,11 +155,82 @@ def check_peak_step(answer: int | None) -> Verdict:
     return Verdict(False, f"{guess} is not it; {why}")
 
 
+def loop_intended() -> np.ndarray:
+    """The lr of each of the ``epochs * steps_per_epoch`` optimizer steps of :data:`LOOP_KWARGS`.
+
+    >>> len(loop_intended()), int(loop_intended().argmax())
+    (20, 5)
+    """
+    return lr_curve("OneCycleLR", LOOP_EPOCHS * LOOP_STEPS_PER_EPOCH, **LOOP_KWARGS)
+
+
+def _recorded(loop: Any) -> np.ndarray | None:
+    """Replay the learner's loop: the lr of every real optimizer step (None if it raised)."""
+    optimizer = optimizer_for_exercise()
+    with CaughtWarnings(), LrRecorder(optimizer) as recorder:
+        try:
+            loop(optimizer)
+        except Exception:  # the learner's code; check_loop already reported the error
+            return None
+    return recorder.lrs[:, 0] if recorder.lrs.size else np.zeros(0)
+
+
+def _loop_mistakes() -> dict[str, np.ndarray]:
+    """lrs of the usual OneCycleLR loop mistakes, each with what to change."""
+    steps = LOOP_STEPS_PER_EPOCH
+    cycle = loop_intended()
+    epoch_cycle = lr_curve("OneCycleLR", LOOP_EPOCHS, max_lr=LOOP_KWARGS["max_lr"], total_steps=LOOP_EPOCHS)
+    return {
+        "your scheduler is stepped once per epoch: OneCycleLR counts batches (total_steps = epochs * "
+        f"steps_per_epoch = {LOOP_EPOCHS * steps}), so the lr never leaves the warm-up. Call scheduler.step() "
+        "after every optimizer.step().": np.repeat(cycle[:LOOP_EPOCHS], steps),
+        "your cycle has one step per epoch (total_steps = epochs), so the lr changes only between epochs. "
+        "Build it with epochs and steps_per_epoch and step it after every batch.": np.repeat(epoch_cycle, steps),
+    }
+
+
+def check_onecycle_loop(loop: Any) -> Verdict:
+    """Exercise: write ``loop(optimizer)`` that builds ``OneCycleLR(optimizer, max_lr=0.1, epochs=4,
+    steps_per_epoch=5)`` and runs 4 epochs of 5 batches, stepping the scheduler after every batch.
+
+    >>> import torch
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, epochs=4, steps_per_epoch=5)
+    ...     for epoch in range(4):
+    ...         for _ in range(5):
+    ...             optimizer.step()
+    ...             scheduler.step()
+    >>> check_onecycle_loop(loop).correct
+    True
+    """
+    args = ", ".join(f"{k}={v!r}" for k, v in LOOP_KWARGS.items())
+    verdict = check_loop(loop, loop_intended(), f"OneCycleLR(optimizer, {args}) stepped per batch")
+    if verdict.correct or loop is None or not callable(loop):
+        return verdict
+    if "Tried to step" in verdict.message:
+        return Verdict(
+            False,
+            verdict.message + ": the scheduler was built for fewer steps than the loop takes. Give it the loop's "
+            "epochs and steps_per_epoch (or total_steps = epochs * steps_per_epoch).",
+        )
+    used = _recorded(loop)
+    for hint, lrs in _loop_mistakes().items():
+        if used is not None and used.shape == lrs.shape and np.allclose(used, lrs, rtol=1e-9, atol=1e-15):
+            where = verdict.message.split(". ", 1)[0].rstrip(".")  # check_loop's first sentence
+            return Verdict(False, f"{where}. {hint}")
+    return verdict
+
+
 __all__ = [
     "ALLOWED_KWARGS",
     "LAST_LR_KWARGS",
+    "LOOP_EPOCHS",
+    "LOOP_KWARGS",
+    "LOOP_STEPS_PER_EPOCH",
     "PEAK_KWARGS",
     "check_allowed_steps",
     "check_last_lr",
+    "check_onecycle_loop",
     "check_peak_step",
+    "loop_intended",
 ]

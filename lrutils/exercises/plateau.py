@@ -1,8 +1,14 @@
-"""Self-checks for notebook 04 (ReduceLROnPlateau): when does torch really cut the learning rate?
+"""Self-checks for notebooks 04 and 05 (ReduceLROnPlateau): when does torch really cut the learning rate?
 
 Each ``check_...`` takes the learner's answer, replays the exercise through the real torch
 scheduler and returns a :class:`~lrutils.exercises.Verdict` that says why a wrong answer is wrong.
 A placeholder answer (``None``) gives a polite "not yet", so a notebook runs top to bottom.
+
+Notebook 04: :func:`check_first_cut` (arithmetic) and :func:`check_plateau_loop` (the learner's
+raw-torch loop steps the scheduler with a given validation loss). Notebook 05:
+:func:`check_change_epochs` (cooldown and min_lr by hand) and :func:`check_knobs_loop` (the same
+kind of loop with threshold, cooldown and min_lr). Both loop checks run
+:func:`~lrutils.exercises.loop_check.check_loop` and then name the usual plateau mistakes.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from ..curves import lr_curve
+from ..loops import CaughtWarnings, LrRecorder
 from ..torch_reference import torch_lr_curve
 from . import Verdict
+from .loop_check import check_loop, optimizer_for_exercise
 
 BASE_LR = 0.1
 """The optimizer's lr in both exercises."""
@@ -30,6 +39,24 @@ FLAT_EPOCHS = 30
 
 FLAT_KWARGS: dict[str, Any] = {"patience": 2, "cooldown": 3, "factor": 0.5, "min_lr": 0.02}
 """``ReduceLROnPlateau(optimizer, patience=2, cooldown=3, factor=0.5, min_lr=0.02)``."""
+
+STEPS_PER_EPOCH = 3
+"""Optimizer steps (batches) per epoch in both loop exercises."""
+
+LOOP_METRIC: tuple[float, ...] = (0.90, 0.72, 0.64, 0.66, 0.65, 0.655, 0.60, 0.58, 0.585, 0.59, 0.581, 0.57)
+"""Notebook 04's loop exercise: the validation loss measured after epochs 0, 1, ..., 11."""
+
+LOOP_KWARGS: dict[str, Any] = {"patience": 2, "factor": 0.5}
+"""``ReduceLROnPlateau(optimizer, patience=2, factor=0.5)`` for :func:`check_plateau_loop`."""
+
+KNOBS_METRIC: tuple[float, ...] = (
+    0.99, 0.876, 0.803, 0.717, 0.636, 0.608, 0.567, 0.547, 0.512, 0.51, 0.497, 0.497,
+    0.48, 0.475, 0.456, 0.479, 0.447, 0.465, 0.454, 0.449, 0.449, 0.448, 0.455, 0.451,
+)  # fmt: skip
+"""Notebook 05's loop exercise: a slightly noisy validation loss after epochs 0, 1, ..., 23."""
+
+KNOBS_KWARGS: dict[str, Any] = {"factor": 0.5, "patience": 2, "threshold": 0.02, "cooldown": 2, "min_lr": 0.03}
+"""``ReduceLROnPlateau(optimizer, factor=0.5, patience=2, threshold=0.02, cooldown=2, min_lr=0.03)``."""
 
 _PLACEHOLDER = "replace None with your answer, then run the cell again"
 
@@ -126,12 +153,161 @@ def check_change_epochs(answer: Sequence[int] | None) -> Verdict:
     return Verdict(False, f"{guess} is not it; {why}")
 
 
+def _call(kwargs: dict[str, Any]) -> str:
+    args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+    return f"ReduceLROnPlateau(optimizer, {args})"
+
+
+def _per_step(metric: Sequence[float], kwargs: dict[str, Any], steps: int = STEPS_PER_EPOCH) -> np.ndarray:
+    """The lr of every optimizer step when ``metric[e]`` is passed to ``step`` after epoch e's ``steps`` batches."""
+    epochs = len(metric)
+    per_epoch = lr_curve("ReduceLROnPlateau", epochs, base_lr=BASE_LR, metrics=list(metric)[: epochs - 1], **kwargs)
+    return np.repeat(per_epoch, steps)
+
+
+def loop_intended(metric: Sequence[float], kwargs: dict[str, Any]) -> np.ndarray:
+    """The lr each optimizer step should use: ``len(metric)`` epochs of :data:`STEPS_PER_EPOCH` batches,
+    the scheduler stepped with ``metric[epoch]`` after each epoch.
+
+    >>> loop_intended(LOOP_METRIC, LOOP_KWARGS)[::STEPS_PER_EPOCH].tolist()[5:8]
+    [0.1, 0.05, 0.05]
+    """
+    return _per_step(metric, kwargs)
+
+
+def _recorded(loop: Any) -> np.ndarray | None:
+    """Replay the learner's loop and return the lr of every real optimizer step (None if it raised)."""
+    optimizer = optimizer_for_exercise(BASE_LR)
+    with CaughtWarnings(), LrRecorder(optimizer) as recorder:
+        try:
+            loop(optimizer)
+        except Exception:  # the learner's code; check_loop already reported the error
+            return None
+    return recorder.lrs[:, 0] if recorder.lrs.size else np.zeros(0)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-15))
+
+
+def _timing_mistakes(metric: Sequence[float], kwargs: dict[str, Any]) -> dict[str, np.ndarray]:
+    """lrs of the usual timing mistakes, each with what to change."""
+    epochs, steps = len(metric), STEPS_PER_EPOCH
+    early = _per_step([*metric, metric[-1]], kwargs)[steps:]  # every decision one epoch early
+    late = np.concatenate([np.full(steps, BASE_LR), _per_step(metric, kwargs)[: (epochs - 1) * steps]])
+    batches = np.repeat(np.asarray(metric, dtype=float), steps)
+    per_batch = lr_curve("ReduceLROnPlateau", epochs * steps, base_lr=BASE_LR, metrics=batches[:-1], **kwargs)
+    return {
+        "scheduler.step(metric) runs after every batch, so patience counts batches, not epochs. Call it once per "
+        "epoch, after the epoch's batches.": per_batch,
+        "every cut comes one epoch early: scheduler.step(metric) runs before the epoch's optimizer steps (or is "
+        "given the next epoch's loss). Train the epoch, measure its loss, then step.": early,
+        "every cut comes one epoch late: the scheduler sees the previous epoch's loss. After epoch e, pass the "
+        "loss measured after epoch e.": late,
+    }
+
+
+def _plateau_hint(loop: Any, metric: Sequence[float], kwargs: dict[str, Any], variants: dict[str, dict]) -> str:
+    """The named mistake the learner's loop matches, or ''. ``variants``: hint -> wrong scheduler keywords."""
+    used = _recorded(loop)
+    if used is None:
+        return ""
+    candidates = _timing_mistakes(metric, kwargs)
+    for hint, wrong in variants.items():
+        candidates[hint] = _per_step(metric, wrong)
+    for hint, lrs in candidates.items():
+        if _same(used, lrs):
+            return hint
+    return ""
+
+
+def _check_plateau_style(
+    loop: Any, metric: Sequence[float], kwargs: dict[str, Any], variants: dict[str, dict]
+) -> Verdict:
+    intended = loop_intended(metric, kwargs)
+    what = f"{_call(kwargs)} stepped with the loss after each epoch"
+    verdict = check_loop(loop, intended, what)
+    if verdict.correct or loop is None or not callable(loop):
+        return verdict
+    if "missing 1 required positional argument: 'metrics'" in verdict.message:
+        return Verdict(False, verdict.message + ". Pass the epoch's validation loss: scheduler.step(val_loss).")
+    hint = _plateau_hint(loop, metric, kwargs, variants)
+    if not hint:
+        return verdict
+    where = verdict.message.split(". ", 1)[0].rstrip(".")  # check_loop's first sentence
+    return Verdict(False, f"{where}. {hint}")
+
+
+def check_plateau_loop(loop: Any) -> Verdict:
+    """Exercise (notebook 04): write ``loop(optimizer)`` that builds ``ReduceLROnPlateau(optimizer,
+    patience=2, factor=0.5)``, runs ``len(LOOP_METRIC)`` epochs of :data:`STEPS_PER_EPOCH`
+    ``optimizer.step()`` calls, and after each epoch passes that epoch's loss from
+    :data:`LOOP_METRIC` to ``scheduler.step``.
+
+    >>> import torch
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=2, factor=0.5)
+    ...     for epoch in range(len(LOOP_METRIC)):
+    ...         for _ in range(STEPS_PER_EPOCH):
+    ...             optimizer.step()
+    ...         scheduler.step(LOOP_METRIC[epoch])
+    >>> check_plateau_loop(loop).correct
+    True
+    """
+    return _check_plateau_style(loop, LOOP_METRIC, LOOP_KWARGS, {})
+
+
+def _without(*keys: str) -> dict[str, Any]:
+    return {k: v for k, v in KNOBS_KWARGS.items() if k not in keys}
+
+
+KNOB_MISTAKES: dict[str, dict[str, Any]] = {
+    "your lrs are what the default threshold=1e-4 gives: pass threshold=0.02, so that only a 2 % gain counts "
+    "as an improvement.": _without("threshold"),
+    "your lrs are what cooldown=0 gives: pass cooldown=2, so that the 2 epochs after a cut are not counted as "
+    "bad.": _without("cooldown"),
+    "your lrs are what min_lr=0 gives: pass min_lr=0.03, the floor that stops the last cut.": _without("min_lr"),
+    "your lrs are what threshold_mode='abs' gives: the default 'rel' asks for 2 % of the best loss (about "
+    "0.009 here), 'abs' for a gain of 0.02.": {**KNOBS_KWARGS, "threshold_mode": "abs"},
+    "your lrs are torch's defaults for threshold, cooldown and min_lr: pass all three.": _without(
+        "threshold", "cooldown", "min_lr"
+    ),
+}
+"""What :func:`check_knobs_loop` says when a knob was left at torch's default (or set the wrong way)."""
+
+
+def check_knobs_loop(loop: Any) -> Verdict:
+    """Exercise (notebook 05): like :func:`check_plateau_loop`, with :data:`KNOBS_KWARGS` and
+    :data:`KNOBS_METRIC` (24 epochs). A loop that leaves a knob at its default is told which.
+
+    >>> import torch
+    >>> def loop(optimizer):
+    ...     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=2)
+    ...     for loss in KNOBS_METRIC:
+    ...         for _ in range(STEPS_PER_EPOCH):
+    ...             optimizer.step()
+    ...         scheduler.step(loss)
+    >>> "defaults for threshold, cooldown and min_lr" in check_knobs_loop(loop).message
+    True
+    """
+    return _check_plateau_style(loop, KNOBS_METRIC, KNOBS_KWARGS, KNOB_MISTAKES)
+
+
 __all__ = [
     "BASE_LR",
     "FIRST_CUT_KWARGS",
     "FIRST_CUT_METRIC",
     "FLAT_EPOCHS",
     "FLAT_KWARGS",
+    "KNOBS_KWARGS",
+    "KNOBS_METRIC",
+    "KNOB_MISTAKES",
+    "LOOP_KWARGS",
+    "LOOP_METRIC",
+    "STEPS_PER_EPOCH",
     "check_change_epochs",
     "check_first_cut",
+    "check_knobs_loop",
+    "check_plateau_loop",
+    "loop_intended",
 ]

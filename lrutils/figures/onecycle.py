@@ -1,0 +1,103 @@
+"""Figures for notebook 06 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs.
+
+One-cycle is stepped per batch; every x axis here counts optimizer steps unless it says epochs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..blog import blog_sketch
+from ..curves import lr_curve, momentum_curve
+from ..style import MAX_WIDTH, color_for
+
+COLOUR = color_for("OneCycleLR")
+
+
+def _legend_right(ax: Axes) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def _dots(ax: Axes, values: np.ndarray, label: str | None) -> None:
+    """Every few steps of a torch trace as black dots, sparse enough to see the line under them."""
+    every = max(1, len(values) // 50)
+    steps = np.arange(len(values))
+    ax.plot(steps[::every], values[::every], "k.", markersize=4, label=label, zorder=3)
+
+
+def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Figure:
+    """lr (top) and momentum (bottom) of ``OneCycleLR(**kwargs)``: lrutils' numpy curves as lines,
+    the real torch scheduler (stepped ``n_steps`` times) as dots. ``sketch=True`` adds the blog's
+    100-epoch sketch, stretched over the same ``n_steps`` (grey dashes).
+
+    >>> fig = curve_and_momentum(20, sketch=True, max_lr=0.1, total_steps=20)
+    >>> [ax.get_ylabel() for ax in fig.axes], len(fig.axes[0].lines)
+    (['learning rate', 'momentum'], 3)
+    """
+    from ..torch_reference import torch_lr_curve, torch_momentum_curve  # imports torch only when asked
+
+    fig = Figure(figsize=(MAX_WIDTH, 4.0), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    if sketch:
+        drawn = blog_sketch("OneCycleLR")
+        x = np.linspace(0, n_steps - 1, len(drawn))
+        top.plot(x, drawn, "--", color="grey", linewidth=2.5, label="blog's sketch\n(stretched)")
+    top.plot(lr_curve("OneCycleLR", n_steps, **kwargs), color=COLOUR, label="lrutils.lr_curve")
+    _dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    bottom.plot(momentum_curve("OneCycleLR", n_steps, **kwargs), color="black", label="lrutils.momentum_curve")
+    _dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+    top.set(ylabel="learning rate", title=f"OneCycleLR({args})")
+    bottom.set(xlabel="batch (optimizer step)", ylabel="momentum")
+    for ax in (top, bottom):
+        _legend_right(ax)
+    return fig
+
+
+def variants(curves: Mapping[str, Sequence[float] | np.ndarray]) -> Figure:
+    """Several one-cycle curves over the same steps, linear (left) and log (right); the first,
+    the default, drawn wide and grey underneath.
+
+    >>> fig = variants({"default": [0.1, 1.0, 0.1], "other": [0.2, 1.0, 0.2]})
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    for i, (label, values) in enumerate(curves.items()):
+        style: dict[str, Any] = {"color": "black", "linewidth": 4, "alpha": 0.3} if i == 0 else {"color": f"C{i}"}
+        for ax in (left, right):
+            ax.plot(np.asarray(values, dtype=float), label=label, **style)
+    left.set(xlabel="batch", ylabel="learning rate", title="linear scale")
+    right.set(xlabel="batch", yscale="log", title="log scale")
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
+    return fig
+
+
+def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
+    """The lr at the start of each epoch when ``OneCycleLR(max_lr, epochs, steps_per_epoch)`` is
+    stepped per batch (as meant) and per epoch (a common mistake: the cycle never gets past the warm-up).
+
+    >>> stepping_rate(30, 30, 0.2).axes[0].get_xlabel()
+    'epoch'
+    """
+    kwargs = {"max_lr": max_lr, "epochs": epochs, "steps_per_epoch": steps_per_epoch}
+    per_batch = lr_curve("OneCycleLR", epochs * steps_per_epoch, **kwargs)[::steps_per_epoch]
+    per_epoch = lr_curve("OneCycleLR", epochs, **kwargs)
+    fig = Figure(figsize=(MAX_WIDTH, 3.0), layout="constrained")
+    ax = fig.subplots()
+    total = epochs * steps_per_epoch
+    ax.plot(per_batch, color=COLOUR, label="stepped per batch\n(as meant)")
+    ax.plot(per_epoch, color="tab:gray", linestyle="--", label=f"stepped per epoch\n({epochs} of {total} steps)")
+    ax.set(xlabel="epoch", ylabel="lr at the start of the epoch")
+    ax.set_title(f"OneCycleLR(max_lr={max_lr}, epochs={epochs}, steps_per_epoch={steps_per_epoch})")
+    _legend_right(ax)
+    return fig
+
+
+__all__ = ["curve_and_momentum", "stepping_rate", "variants"]

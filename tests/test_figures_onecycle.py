@@ -1,0 +1,45 @@
+"""Figures of notebook 06 (lrutils.figures.onecycle): right data, series style, readable sizes."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lrutils import lr_curve, momentum_curve
+from lrutils.figures import onecycle as figures
+from lrutils.style import MAX_WIDTH
+
+
+def _check_style(fig: Figure) -> None:
+    assert isinstance(fig, Figure)
+    assert fig.get_figwidth() <= MAX_WIDTH
+    for ax in fig.axes:
+        assert len(ax.get_lines()) <= 5
+
+
+def test_curve_and_momentum_draws_lrutils_and_torch():
+    kwargs = {"max_lr": 0.1, "steps_per_epoch": 100, "epochs": 10}
+    fig = figures.curve_and_momentum(1000, sketch=True, **kwargs)
+    _check_style(fig)
+    top, bottom = fig.axes
+    labels = [line.get_label() for line in top.get_lines()]
+    assert labels == ["blog's sketch\n(stretched)", "lrutils.lr_curve", "torch (stepped)"]
+    np.testing.assert_allclose(top.get_lines()[2].get_ydata(), lr_curve("OneCycleLR", 1000, **kwargs)[::20], rtol=1e-9)
+    np.testing.assert_allclose(
+        bottom.get_lines()[0].get_ydata(), momentum_curve("OneCycleLR", 1000, **kwargs), rtol=1e-12
+    )
+
+
+def test_variants_draws_each_curve_on_linear_and_log_axes():
+    curves = {"a": lr_curve("OneCycleLR", 100, max_lr=0.1, total_steps=100), "b": np.linspace(0.1, 0.01, 100)}
+    fig = figures.variants(curves)
+    _check_style(fig)
+    assert [ax.get_yscale() for ax in fig.axes] == ["linear", "log"]
+    assert all(len(ax.get_lines()) == 2 for ax in fig.axes)
+
+
+def test_stepping_rate_per_epoch_never_leaves_the_warm_up():
+    fig = figures.stepping_rate(30, 30, 0.1)
+    _check_style(fig)
+    per_batch, per_epoch = (line.get_ydata() for line in fig.axes[0].get_lines())
+    assert per_batch.max() > 0.099 and per_epoch.max() < 0.02
