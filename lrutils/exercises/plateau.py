@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 
 from ..curves import lr_curve
-from ..loops import CaughtWarnings, LrRecorder
 from ..torch_reference import torch_lr_curve
 from . import Verdict
-from .loop_check import check_loop, optimizer_for_exercise
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 """The optimizer's lr in both exercises."""
@@ -175,21 +174,6 @@ def loop_intended(metric: Sequence[float], kwargs: dict[str, Any]) -> np.ndarray
     return _per_step(metric, kwargs)
 
 
-def _recorded(loop: Any) -> np.ndarray | None:
-    """Replay the learner's loop and return the lr of every real optimizer step (None if it raised)."""
-    optimizer = optimizer_for_exercise(BASE_LR)
-    with CaughtWarnings(), LrRecorder(optimizer) as recorder:
-        try:
-            loop(optimizer)
-        except Exception:  # the learner's code; check_loop already reported the error
-            return None
-    return recorder.lrs[:, 0] if recorder.lrs.size else np.zeros(0)
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-15))
-
-
 def _timing_mistakes(metric: Sequence[float], kwargs: dict[str, Any]) -> dict[str, np.ndarray]:
     """lrs of the usual timing mistakes, each with what to change."""
     epochs, steps = len(metric), STEPS_PER_EPOCH
@@ -207,35 +191,17 @@ def _timing_mistakes(metric: Sequence[float], kwargs: dict[str, Any]) -> dict[st
     }
 
 
-def _plateau_hint(loop: Any, metric: Sequence[float], kwargs: dict[str, Any], variants: dict[str, dict]) -> str:
-    """The named mistake the learner's loop matches, or ''. ``variants``: hint -> wrong scheduler keywords."""
-    used = _recorded(loop)
-    if used is None:
-        return ""
-    candidates = _timing_mistakes(metric, kwargs)
-    for hint, wrong in variants.items():
-        candidates[hint] = _per_step(metric, wrong)
-    for hint, lrs in candidates.items():
-        if _same(used, lrs):
-            return hint
-    return ""
-
-
 def _check_plateau_style(
     loop: Any, metric: Sequence[float], kwargs: dict[str, Any], variants: dict[str, dict]
 ) -> Verdict:
     intended = loop_intended(metric, kwargs)
     what = f"{_call(kwargs)} stepped with the loss after each epoch"
-    verdict = check_loop(loop, intended, what)
-    if verdict.correct or loop is None or not callable(loop):
-        return verdict
+    mistakes = _timing_mistakes(metric, kwargs)
+    mistakes.update({hint: _per_step(metric, wrong) for hint, wrong in variants.items()})
+    verdict = check_loop(loop, intended, what, mistakes=mistakes)
     if "missing 1 required positional argument: 'metrics'" in verdict.message:
         return Verdict(False, verdict.message + ". Pass the epoch's validation loss: scheduler.step(val_loss).")
-    hint = _plateau_hint(loop, metric, kwargs, variants)
-    if not hint:
-        return verdict
-    where = verdict.message.split(". ", 1)[0].rstrip(".")  # check_loop's first sentence
-    return Verdict(False, f"{where}. {hint}")
+    return verdict
 
 
 def check_plateau_loop(loop: Any) -> Verdict:
