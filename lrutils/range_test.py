@@ -59,6 +59,7 @@ from torch import nn
 
 from .engine import RunSpec, train_runs
 from .numerics import geometric_sequence
+from .style import MAX_WIDTH
 from .training import BATCH_SIZE
 from .training_data import HIDDEN, N_TRAIN, seeded_one_thread, shuffled_batches, spiral_data
 
@@ -459,7 +460,7 @@ def plot_range_test(
         items = {str(k): v for k, v in results.items()}
     else:
         raise TypeError("results must be a RangeTestResult or a non-empty dict {label: RangeTestResult}")
-    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.8), layout="constrained")
     ax = fig.subplots()
     lows, highs = [], []
     single = len(items) == 1
@@ -488,7 +489,8 @@ def plot_range_test(
     if not single:
         title += "\n(o steepest descent, x minimum, dashed min / 10, dotted where a test stopped)"
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)  # below: never on the curve
     return fig
 
 
