@@ -231,7 +231,7 @@ def test_plot_returns_a_figure_and_marks_the_suggestion(default: RangeTestResult
     assert isinstance(fig, Figure) and len(fig.axes) == 1
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]  # one legend, below the axes
     assert labels[0] == "smoothed loss" and any("suggestion" in label for label in labels)
     vertical = [line for line in ax.get_lines() if np.ptp(np.asarray(line.get_xdata(), float)) == 0]
     assert any(line.get_xdata()[0] == default.suggestion for line in vertical)
