@@ -236,7 +236,7 @@ def test_plot_returns_a_figure_and_marks_the_suggestion(default: RangeTestResult
     vertical = [line for line in ax.get_lines() if np.ptp(np.asarray(line.get_xdata(), float)) == 0]
     assert any(line.get_xdata()[0] == default.suggestion for line in vertical)
     both = plot_range_test({"a": default, "b": lr_range_test(seed=1)})
-    assert len(both.axes[0].get_legend().get_texts()) == 2
+    assert len(both.legends[0].get_texts()) == 2
     assert plt.get_fignums() == before
     with pytest.raises(TypeError, match="results"):
         plot_range_test({})
