@@ -317,11 +317,34 @@ def test_one_cycle_accepts_total_steps_calls_and_raises_on_the_next() -> None:
         scheduler.step()
 
 
-# --- 07: composing ------------------------------------------------------------------------
+# --- 08: warm-up and composing ------------------------------------------------------------------------
+
+
+def test_pieces_other_than_lambda_lr_scale_the_current_lr() -> None:
+    """08 section 1: torch steps LinearLR, ConstantLR, MultiStepLR and PolynomialLR recursively (current lr times
+    f(t) / f(t-1)), so a hand-made change is carried along; LambdaLR computes base_lr * f(t) and snaps back."""
+    pieces = {
+        "LinearLR": lambda o: sched.LinearLR(o, start_factor=0.1, total_iters=10),
+        "ConstantLR": lambda o: sched.ConstantLR(o, factor=0.25, total_iters=3),
+        "MultiStepLR": lambda o: sched.MultiStepLR(o, milestones=[3], gamma=0.5),
+        "PolynomialLR": lambda o: sched.PolynomialLR(o, total_iters=10, power=2.0),
+        "LambdaLR": lambda o: sched.LambdaLR(o, lambda t: 0.9**t),
+    }
+    for name, make in pieces.items():
+        plain, halved = _sgd(1.0), _sgd(1.0)
+        a, b = make(plain), make(halved)
+        for t in range(6):
+            if t == 1:
+                halved.param_groups[0]["lr"] /= 2
+            for optimizer, scheduler in ((plain, a), (halved, b)):
+                optimizer.step()
+                scheduler.step()
+        ratio = halved.param_groups[0]["lr"] / plain.param_groups[0]["lr"]
+        assert ratio == pytest.approx(1.0 if name == "LambdaLR" else 0.5, rel=1e-12), name
 
 
 def test_chained_scheduler_lambda_stage_overwrites_previous_factors() -> None:
-    """07 cells 9, 29, 40 (corrected): LambdaLR computes from base_lrs, so it overwrites the pieces before it."""
+    """08 sections 2, 6.4 (corrected): LambdaLR computes from base_lrs, so it overwrites the pieces before it."""
     optimizer = _sgd(1.0)
     chain = sched.ChainedScheduler([sched.ExponentialLR(optimizer, 0.5), sched.LambdaLR(optimizer, lambda t: 1.0)])
     assert _lrs(optimizer, chain, 5) == [1.0] * 5
@@ -331,7 +354,7 @@ def test_chained_scheduler_lambda_stage_overwrites_previous_factors() -> None:
 
 
 def test_chained_scheduler_cyclic_and_one_cycle_overwrite_previous_factors() -> None:
-    """07 cells 9, 40 (corrected): CyclicLR and OneCycleLR also overwrite the lr instead of multiplying."""
+    """08 section 2 and summary (corrected): CyclicLR and OneCycleLR also overwrite the lr instead of multiplying."""
     optimizer = _sgd(1.0, momentum=0.9)
     chain = sched.ChainedScheduler(
         [sched.ExponentialLR(optimizer, 0.5), sched.OneCycleLR(optimizer, max_lr=1.0, total_steps=10)]
@@ -347,7 +370,7 @@ def test_chained_scheduler_cyclic_and_one_cycle_overwrite_previous_factors() -> 
 
 
 def test_chained_scheduler_recursive_pieces_multiply() -> None:
-    """07 cells 9-11: for pieces that scale the current lr (LinearLR, ExponentialLR, ...) the factors do multiply."""
+    """08 section 2: for pieces that scale the current lr (LinearLR, ExponentialLR, ...) the factors do multiply."""
     optimizer = _sgd(1.0)
     chain = sched.ChainedScheduler(
         [sched.LinearLR(optimizer, start_factor=0.1, total_iters=4), sched.ExponentialLR(optimizer, 0.5)]
@@ -357,28 +380,45 @@ def test_chained_scheduler_recursive_pieces_multiply() -> None:
 
 
 def test_chained_scheduler_refuses_reduce_on_plateau() -> None:
-    """07 cell 31: torch refuses ReduceLROnPlateau in ChainedScheduler too, not only in SequentialLR."""
+    """08 pitfall 6.5: torch refuses ReduceLROnPlateau in ChainedScheduler too, not only in SequentialLR."""
     optimizer = _sgd()
     with pytest.raises(ValueError, match="ChainedScheduler does not support `ReduceLROnPlateau`"):
         sched.ChainedScheduler([sched.LinearLR(optimizer), sched.ReduceLROnPlateau(optimizer)])
 
 
 def test_multistep_repeated_milestone_multiplies_twice() -> None:
-    """07 cell 7: a milestone listed twice multiplies by gamma twice."""
+    """08 section 1: a milestone listed twice multiplies by gamma twice."""
     optimizer = _sgd(1.0)
     assert _lrs(optimizer, sched.MultiStepLR(optimizer, [2, 4, 4], gamma=0.5), 6) == [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
 
 
 def test_linear_lr_refuses_start_factor_zero() -> None:
-    """07 cell 27 (corrected): LinearLR(start_factor=0) is a ValueError (its recursive update would divide by zero)."""
+    """08 pitfall 6.3 (corrected): LinearLR(start_factor=0) is a ValueError; its update would divide by zero."""
     with pytest.raises(ValueError, match="greater than 0"):
         sched.LinearLR(_sgd(), start_factor=0.0)
     optimizer = _sgd()
     assert _lrs(optimizer, sched.LambdaLR(optimizer, lambda t: min(1.0, t / 5)), 2) == pytest.approx([0.0, 0.02])
+    optimizer = _sgd()  # forced past the check, the first step divides total_iters * 0 + 0 * (1 - 0)
+    linear = sched.LinearLR(optimizer, start_factor=0.5, total_iters=5)
+    linear.start_factor = 0.0
+    optimizer.step()
+    with pytest.raises(ZeroDivisionError):
+        linear.step()
+
+
+def test_chained_scheduler_warm_restarts_overwrite_previous_factors() -> None:
+    """08 section 2 and summary (corrected): CosineAnnealingWarmRestarts also computes from the initial lr."""
+    optimizer = _sgd(1.0)
+    chain = sched.ChainedScheduler(
+        [sched.ExponentialLR(optimizer, 0.5), sched.CosineAnnealingWarmRestarts(optimizer, T_0=100)]
+    )
+    optimizer_alone = _sgd(1.0)
+    alone = sched.CosineAnnealingWarmRestarts(optimizer_alone, T_0=100)
+    assert _lrs(optimizer, chain, 5) == pytest.approx(_lrs(optimizer_alone, alone, 5), rel=1e-15)
 
 
 def test_polynomial_lr_reaches_exactly_zero_and_stays() -> None:
-    """07 cell 4: "PolynomialLR reaches exactly 0 at total_iters and stays there"."""
+    """08 section 1: "PolynomialLR reaches exactly 0 at total_iters and stays there"."""
     optimizer = _sgd()
     lrs = _lrs(optimizer, sched.PolynomialLR(optimizer, total_iters=30, power=2.0), 35)
     assert lrs[29] > 0.0
@@ -386,7 +426,7 @@ def test_polynomial_lr_reaches_exactly_zero_and_stays() -> None:
 
 
 def test_sequential_lr_duplicate_milestones_skip_the_stable_stage() -> None:
-    """07 cell 15: WSD with stable_steps=0 (milestones [10, 10]) is warm-up + linear decay, no error, no warning."""
+    """08 section 4: WSD with stable_steps=0 (milestones [10, 10]) is warm-up + linear decay, no error, no warning."""
     optimizer = _sgd()
     stages = [
         sched.LinearLR(optimizer, start_factor=0.01, total_iters=10),
@@ -400,18 +440,46 @@ def test_sequential_lr_duplicate_milestones_skip_the_stable_stage() -> None:
     np.testing.assert_allclose(ours, lrs, rtol=1e-12, atol=0)
 
 
-# --- 08: cycles ---------------------------------------------------------------------------
+# --- 09: warm restarts ----------------------------------------------------------------------
+
+
+def test_warm_restarts_docstring_fractional_step_is_one_batch_late() -> None:
+    """09 pitfall 2: torch's docstring loop, step(epoch + i / iters) after batch i, sets the lr for the batch that
+    just ran: batch i then uses the cosine at epoch + (i - 1) / iters; epoch + (i + 1) / iters is on time."""
+
+    def used(shift: int) -> list[float]:
+        optimizer = _sgd(0.1)
+        scheduler = sched.CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        lrs = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # and no warning for the explicit fractional epoch
+            for epoch in range(4):
+                for i in range(5):
+                    lrs.append(optimizer.param_groups[0]["lr"])
+                    optimizer.step()
+                    scheduler.step(epoch + (i + shift) / 5)
+        return lrs
+
+    def cosine(x: float) -> float:
+        return 0.1 * (1 + math.cos(math.pi * (x % 2) / 2)) / 2
+
+    on_time = [cosine(k / 5) for k in range(20)]
+    assert used(1) == pytest.approx(on_time, rel=1e-12)
+    assert used(0) == pytest.approx([0.1, *on_time[:-1]], rel=1e-12)
+
+
+# --- 10: cyclic ---------------------------------------------------------------------------
 
 
 def test_cyclic_lr_default_step_size_up_is_2000() -> None:
-    """08 cell 22: "step_size_up (default 2000) is a number of batches"."""
+    """10 pitfall 1: "step_size_up (default 2000) is a number of batches"."""
     optimizer = _sgd(momentum=0.9)
     lrs = _lrs(optimizer, sched.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), 30)
     assert lrs[29] == pytest.approx(0.01 + 0.09 * 29 / 2000, rel=1e-12)
 
 
 def test_cyclic_lr_accepts_max_lr_below_base_lr_and_points_down() -> None:
-    """08 cell 14: "max_lr below base_lr: torch accepts it and the triangle points down"."""
+    """10 explorer: "max_lr below base_lr: torch accepts it and the triangle points down"."""
     optimizer = _sgd(momentum=0.9)
     lrs = _lrs(optimizer, sched.CyclicLR(optimizer, base_lr=0.1, max_lr=0.01, step_size_up=5), 11)
     assert lrs[0] == pytest.approx(0.1)
@@ -420,7 +488,7 @@ def test_cyclic_lr_accepts_max_lr_below_base_lr_and_points_down() -> None:
 
 
 def test_cyclic_lr_triangular2_overflows_in_cycle_1025() -> None:
-    """08 cell 28: with step_size_up=10 (20-batch cycles) triangular2 raises OverflowError at batch 20,480."""
+    """10 pitfall 3: with step_size_up=10 (20-batch cycles) triangular2 raises OverflowError at batch 20,480."""
     optimizer = _sgd(momentum=0.9)
     scheduler = sched.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=10, mode="triangular2")
     optimizer.step()
@@ -431,7 +499,7 @@ def test_cyclic_lr_triangular2_overflows_in_cycle_1025() -> None:
 
 
 def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
-    """07 cell 12, 08 cell 16 (corrected): the demo's SGD momentum 0.9 is overridden by CyclicLR and OneCycleLR."""
+    """06 and 07 (one-cycle), 10 (cyclic): the demo's SGD momentum 0.9 is overridden by CyclicLR and OneCycleLR."""
     cyclic = lrutils.train("CyclicLR", epochs=1)
     assert cyclic.momentum.min() == pytest.approx(0.8)
     assert cyclic.momentum.max() == pytest.approx(0.9)

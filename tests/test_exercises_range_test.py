@@ -1,4 +1,4 @@
-"""Self-checks of notebook 09: right answers pass, typical mistakes get a helpful "not yet"."""
+"""Self-checks of notebook 11: right answers pass, typical mistakes get a helpful "not yet"."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from lrutils.exercises import Verdict
-from lrutils.exercises.range_test import check_batch160_max_lr, check_smoothing
+from lrutils.exercises.range_test import check_batch160_max_lr, check_smoothing, check_sweep_loop
 from lrutils.range_test import lr_range_test, smooth_losses
 
 
@@ -87,3 +88,64 @@ def test_batch160_right_answer_and_typical_mistakes() -> None:
 def test_batch160_bad_input(answer: object, error: type[Exception]) -> None:
     with pytest.raises(error, match="answer"):
         check_batch160_max_lr(answer)  # type: ignore[arg-type]
+
+
+# --- exercise 3: the sweep as a raw-torch loop ----------------------------------------------------
+
+
+def test_the_notebooks_solution_passes() -> None:
+    """The hidden solution of notebook 11, exercise 3, as written there."""
+
+    def loop(optimizer):
+        start, end, n = 1e-4, 1.0, 20
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=(end / start) ** (1 / (n - 1)))
+        for _ in range(n):
+            optimizer.step()
+            scheduler.step()
+
+    verdict = check_sweep_loop(loop)
+    assert verdict.correct and repr(verdict).startswith("right: "), verdict
+
+
+def test_setting_the_lr_by_hand_passes_too() -> None:
+    def loop(optimizer):
+        for i in range(20):
+            for group in optimizer.param_groups:
+                group["lr"] = 1e-4 * (1.0 / 1e-4) ** (i / 19)
+            optimizer.step()
+
+    assert check_sweep_loop(loop).correct
+
+
+def sweep(lrs):
+    def loop(optimizer):
+        for lr in lrs:
+            optimizer.param_groups[0]["lr"] = float(lr)
+            optimizer.step()
+
+    return loop
+
+
+def test_typical_sweep_mistakes_are_named() -> None:
+    def scheduler_first(optimizer):
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=1e4 ** (1 / 19))
+        for _ in range(20):
+            scheduler.step()
+            optimizer.step()
+
+    cases = [
+        (sweep([1e-4 * 1e4 ** (i / 20) for i in range(20)]), "one factor short"),
+        (sweep(np.linspace(1e-4, 1.0, 20)), "linear"),
+        (scheduler_first, "one step early"),
+        (sweep([1e-4 * 1e4 ** (i / 19) for i in range(19)]), "ran 19 optimizer steps"),
+    ]
+    for loop, words in cases:
+        verdict = check_sweep_loop(loop)
+        assert not verdict.correct and words in verdict.message, (words, verdict)
+
+
+def test_sweep_placeholder_and_errors() -> None:
+    assert "no loop yet" in check_sweep_loop(None).message
+    assert "raised ValueError" in check_sweep_loop(lambda optimizer: int("x")).message
+    with pytest.raises(TypeError, match="loop"):
+        check_sweep_loop([1e-4])  # type: ignore[arg-type]

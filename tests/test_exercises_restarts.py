@@ -1,11 +1,12 @@
-"""Self-checks of notebook 08: right answers pass, typical mistakes get a helpful message, bad types raise."""
+"""Self-checks of notebook 09: right answers pass, typical mistakes get a helpful message, bad types raise."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
-from lrutils.exercises.restarts import check_restart_epochs, check_step_size_up, restart_epochs
+from lrutils.exercises.restarts import check_fractional_loop, check_restart_epochs, restart_epochs
 
 
 def test_restart_epochs_right() -> None:
@@ -31,17 +32,9 @@ def test_restart_epochs_wrong(answer: list[int], hint: str) -> None:
     assert not verdict and hint in verdict.message
 
 
-def test_step_size_up() -> None:
-    assert check_step_size_up(60).correct
-    assert "after every batch" in check_step_size_up(2).message
-    assert "only the rising half" in check_step_size_up(120).message
-    verdict = check_step_size_up(30)
-    assert not verdict and "first peak is at batch 30" in verdict.message
-
-
 def test_placeholders_are_polite() -> None:
-    for verdict in (check_restart_epochs(None), check_step_size_up(None)):
-        assert not verdict.correct and "no answer yet" in verdict.message
+    verdict = check_restart_epochs(None)
+    assert not verdict.correct and "no answer yet" in verdict.message
 
 
 @pytest.mark.parametrize("answer", ["10, 30, 70", 10, [10.0, 30.0], [True, 30]])
@@ -50,9 +43,59 @@ def test_bad_restart_input(answer: object) -> None:
         check_restart_epochs(answer)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("answer", "error"), [(60.0, TypeError), ("60", TypeError), (True, TypeError), (0, ValueError)]
-)
-def test_bad_step_size_input(answer: object, error: type) -> None:
-    with pytest.raises(error, match="step_size_up"):
-        check_step_size_up(answer)  # type: ignore[arg-type]
+# --- exercise 2: the learner's raw-torch loop with fractional epochs ------------------------------
+
+
+def make_loop(step_with):
+    """4 epochs of 5 batches, CosineAnnealingWarmRestarts(T_0=2), ``step_with(scheduler, epoch, i)`` after a batch."""
+
+    def loop(optimizer):
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        for epoch in range(4):
+            for i in range(5):
+                optimizer.step()
+                step_with(scheduler, epoch, i)
+
+    return loop
+
+
+def test_the_notebooks_solution_passes() -> None:
+    """The hidden solution of notebook 09, exercise 2, as written there."""
+
+    def loop(optimizer):
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        iters = 5
+        for epoch in range(4):
+            for i in range(iters):
+                optimizer.step()
+                scheduler.step(epoch + (i + 1) / iters)  # the epoch the next batch is at
+
+    verdict = check_fractional_loop(loop)
+    assert verdict.correct and repr(verdict).startswith("right: "), verdict
+
+
+def test_typical_fractional_loop_mistakes_are_named() -> None:
+    def once_per_epoch(optimizer):
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        for _epoch in range(4):
+            for _i in range(5):
+                optimizer.step()
+            scheduler.step()
+
+    cases = [
+        (make_loop(lambda s, epoch, i: s.step(epoch + i / 5)), "torch's docstring"),
+        (make_loop(lambda s, epoch, i: s.step()), "restarts every 2 batches"),
+        (once_per_epoch, "once per epoch"),
+        (make_loop(lambda s, epoch, i: None), "never changed"),
+        (make_loop(lambda s, epoch, i: s.step(epoch + (i + 1) / 10)), "intends"),
+    ]
+    for loop, words in cases:
+        verdict = check_fractional_loop(loop)
+        assert not verdict.correct and words in verdict.message, (words, verdict)
+
+
+def test_fractional_loop_placeholder_and_errors() -> None:
+    assert "no loop yet" in check_fractional_loop(None).message
+    assert "raised ZeroDivisionError" in check_fractional_loop(lambda optimizer: 1 / 0).message
+    with pytest.raises(TypeError, match="loop"):
+        check_fractional_loop("loop")  # type: ignore[arg-type]

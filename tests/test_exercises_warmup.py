@@ -1,10 +1,13 @@
-"""Notebook 07's self-checks: right answers pass, typical wrong ones explain, bad types are clear."""
+"""Notebook 08's self-checks: right answers pass, typical wrong ones explain, bad types are clear."""
 
 from __future__ import annotations
 
-import pytest
+import math
 
-from lrutils.exercises.warmup import check_restart_lr, check_wsd_milestones
+import pytest
+import torch
+
+from lrutils.exercises.warmup import check_restart_lr, check_warmup_cosine_loop, check_wsd_milestones
 
 
 def test_restart_lr() -> None:
@@ -41,3 +44,76 @@ def test_wsd_placeholder_and_bad_types() -> None:
         check_wsd_milestones([80])
     with pytest.raises(ValueError, match="list of two ints"):
         check_wsd_milestones([5.0, 80])
+
+
+# --- exercise 3: the learner's raw-torch loop (LambdaLR warm-up + cosine, stepped per batch) ---------
+
+
+def make_loop(factor, per_batch: bool = True, scheduler_first: bool = False):
+    """A loop over 3 epochs of 10 batches with LambdaLR(factor), stepped as asked."""
+
+    def loop(optimizer):
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+        for _epoch in range(3):
+            for _batch in range(10):
+                if scheduler_first and per_batch:
+                    scheduler.step()
+                optimizer.step()
+                if per_batch and not scheduler_first:
+                    scheduler.step()
+            if not per_batch:
+                scheduler.step()
+
+    return loop
+
+
+def right_factor(t: int) -> float:
+    return (t + 1) / 5 if t < 5 else 0.5 * (1 + math.cos(math.pi * (t - 5) / 25))
+
+
+def test_the_notebooks_solution_passes() -> None:
+    """The hidden solution of notebook 08, exercise 3, as written there."""
+    import math as m
+
+    def loop(optimizer):
+        w, n = 5, 30
+
+        def factor(t):
+            if t < w:
+                return (t + 1) / w
+            return 0.5 * (1 + m.cos(m.pi * (t - w) / (n - w)))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+        for _epoch in range(3):
+            for _batch in range(10):
+                optimizer.step()
+                scheduler.step()
+
+    verdict = check_warmup_cosine_loop(loop)
+    assert verdict.correct and repr(verdict).startswith("right: "), verdict
+
+
+def test_typical_loop_mistakes_are_named() -> None:
+    def t_over_w(t: int) -> float:
+        return t / 5 if t < 5 else right_factor(t)
+
+    cases = [
+        (make_loop(t_over_w), "(t + 1) / w"),
+        (make_loop(right_factor, per_batch=False), "once per epoch"),
+        (make_loop(right_factor, scheduler_first=True), "one step early"),
+        (make_loop(lambda t: 1.0), "never changed"),
+    ]
+    for loop, words in cases:
+        verdict = check_warmup_cosine_loop(loop)
+        assert not verdict.correct and words in verdict.message, (words, verdict)
+
+
+def test_loop_placeholder_and_errors() -> None:
+    assert "no loop yet" in check_warmup_cosine_loop(None).message
+
+    def broken(optimizer):
+        raise RuntimeError("oops")
+
+    assert "raised RuntimeError" in check_warmup_cosine_loop(broken).message
+    with pytest.raises(TypeError, match="loop"):
+        check_warmup_cosine_loop(0.1)  # type: ignore[arg-type]

@@ -1,8 +1,10 @@
-"""Self-checks for notebook 09, the learning-rate range test.
+"""Self-checks for notebook 11, the learning-rate range test.
 
 * :func:`check_smoothing`: write the bias-corrected exponential moving average of the losses.
 * :func:`check_batch160_max_lr`: read ``max_lr`` off a range test run at batch size 160 with
   the min-loss / 10 rule.
+* :func:`check_sweep_loop`: write the sweep itself as a raw-torch loop (the lr of every optimizer
+  step grows by the same factor, from ``SWEEP_START`` to ``SWEEP_END`` in ``SWEEP_STEPS`` steps).
 
 Every check returns a :class:`~lrutils.exercises.Verdict`; the placeholder ``None`` gets a polite
 "not yet" so the notebook runs top to bottom.
@@ -14,11 +16,13 @@ import math
 import numbers
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from lrutils.exercises import Verdict
-from lrutils.range_test import smooth_losses
+from lrutils.exercises.loop_check import check_loop
+from lrutils.range_test import smooth_losses, sweep_lrs
 
 _CASES: tuple[tuple[tuple[float, ...], float], ...] = (
     ((2.0, 1.0, 3.0, 0.5, 0.25), 0.9),
@@ -151,4 +155,37 @@ def check_batch160_max_lr(answer: float | None) -> Verdict:
     return Verdict(False, f"{answer:.3e} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.")
 
 
-__all__ = ["check_batch160_max_lr", "check_smoothing"]
+SWEEP_START = 1e-4
+SWEEP_END = 1.0
+SWEEP_STEPS = 20
+
+
+def check_sweep_loop(loop: Callable[[Any], Any] | None) -> Verdict:
+    """Exercise 3: a raw-torch loop of 20 optimizer steps whose lr grows exponentially from 1e-4 (the
+    optimizer's lr) to exactly 1.0 at the last step: ``lr_i = 1e-4 * (1.0 / 1e-4) ** (i / 19)``.
+
+    >>> check_sweep_loop(None)
+    not yet: no loop yet: define loop(optimizer) and pass it to the check.
+    """
+    what = f"an exponential sweep from {SWEEP_START:g} to {SWEEP_END:g} in {SWEEP_STEPS} steps"
+    verdict = check_loop(loop, sweep_lrs(SWEEP_START, SWEEP_END, SWEEP_STEPS), what, lr=SWEEP_START)
+    if verdict.correct or loop is None:
+        return verdict
+    short = [SWEEP_START * (SWEEP_END / SWEEP_START) ** (i / SWEEP_STEPS) for i in range(SWEEP_STEPS)]
+    if check_loop(loop, short, what, lr=SWEEP_START).correct:
+        return Verdict(
+            False,
+            f"your last step used {short[-1]:.4g}, one factor short of {SWEEP_END:g}: {SWEEP_STEPS} steps have "
+            f"{SWEEP_STEPS - 1} gaps, so gamma = (end / start) ** (1 / {SWEEP_STEPS - 1}).",
+        )
+    linear = np.linspace(SWEEP_START, SWEEP_END, SWEEP_STEPS)
+    if check_loop(loop, linear, what, lr=SWEEP_START).correct:
+        return Verdict(
+            False,
+            "that sweep is linear (Smith's original test); this one multiplies the lr by the same factor every "
+            "step, so that every decade gets the same number of steps.",
+        )
+    return verdict
+
+
+__all__ = ["SWEEP_END", "SWEEP_START", "SWEEP_STEPS", "check_batch160_max_lr", "check_smoothing", "check_sweep_loop"]

@@ -1,4 +1,4 @@
-"""Self-checks for notebook 08 (warm restarts and cycles: ``CosineAnnealingWarmRestarts``, ``CyclicLR``).
+"""Self-checks for notebook 09 (warm restarts: ``CosineAnnealingWarmRestarts``).
 
 "The lr at epoch t" is the lr after ``scheduler.step()`` has been called t times. Every check asks
 the real torch scheduler.
@@ -9,23 +9,24 @@ right: cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would 
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..torch_reference import torch_lr_curve
 from . import Verdict
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 EPOCHS = 100
 T_0 = 10
 T_MULT = 2
-STEPS_PER_EPOCH = 30
-EPOCHS_PER_CYCLE = 4
-MAX_LR = 0.1
-CYCLIC_BASE_LR = 0.01
+LOOP_T_0 = 2
+LOOP_EPOCHS = 4
+LOOP_BATCHES = 5
 
 
 def _epoch_list(answer: Any) -> list[int] | None:
@@ -86,40 +87,60 @@ def check_restart_epochs(answer: Sequence[int] | None) -> Verdict:
     )
 
 
-def check_step_size_up(answer: int | None) -> Verdict:
-    """Exercise 2: ``step_size_up`` for one symmetric ``CyclicLR`` triangle every 4 epochs of 30 batches.
+def fractional_lrs(shift: float = 1.0) -> list[float]:
+    """The lr of optimizer step ``k`` (batch ``i`` of epoch ``e``, ``k = 5 e + i``) when the cosine is
+    evaluated at the fractional epoch ``(k + shift - 1) / 5``: ``shift=1`` is exercise 2's intended
+    schedule (step ``k`` at epoch ``k / 5``), ``shift=0`` the loop of torch's docstring.
 
-    >>> check_step_size_up(60)
-    right: CyclicLR is stepped per batch: a cycle is 4 * 30 = 120 batches, half of it going up.
+    >>> [round(v, 4) for v in fractional_lrs()[:6]]
+    [0.1, 0.0976, 0.0905, 0.0794, 0.0655, 0.05]
     """
-    if answer is None:
-        return Verdict(False, "no answer yet: set answer to step_size_up (an int) and run the cell again.")
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"step_size_up must be an int (a number of batches), got {type(answer).__name__} {answer!r}")
-    if answer < 1:
-        raise ValueError(f"step_size_up must be at least 1, got {answer}")
-    cycle = EPOCHS_PER_CYCLE * STEPS_PER_EPOCH
-    lrs = torch_lr_curve("CyclicLR", 2 * cycle + 1, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=int(answer))
-    peaks_at_cycle_middle = np.isclose(lrs[cycle // 2], MAX_LR) and np.isclose(lrs[cycle], CYCLIC_BASE_LR)
-    if peaks_at_cycle_middle and answer == cycle // 2:
-        return Verdict(
-            True, f"CyclicLR is stepped per batch: a cycle is 4 * 30 = {cycle} batches, half of it going up."
-        )
-    if answer == EPOCHS_PER_CYCLE // 2:
-        return Verdict(
-            False,
-            "step_size_up counts scheduler.step() calls, and CyclicLR is stepped after every batch, not every "
-            f"epoch: with {answer} the lr would go up and down {cycle // (2 * answer)} times in 4 epochs.",
-        )
-    if answer == cycle:
-        return Verdict(
-            False,
-            f"step_size_up is only the rising half; with step_size_down=None the falling half is as long, so "
-            f"{answer} makes a cycle of {2 * answer} batches (8 epochs).",
-        )
-    top = int(np.argmax(lrs[: cycle + 1]))
-    return Verdict(
-        False,
-        f"with step_size_up={answer} the first peak is at batch {top} and a cycle lasts {2 * answer} batches "
-        f"({2 * answer / STEPS_PER_EPOCH:.3g} epochs), not {cycle}.",
+    out = []
+    for k in range(LOOP_EPOCHS * LOOP_BATCHES):
+        x = max(0.0, (k + shift - 1) / LOOP_BATCHES)
+        out.append(BASE_LR * (1.0 + math.cos(math.pi * (x % LOOP_T_0) / LOOP_T_0)) / 2.0)
+    return out
+
+
+def _stepped_lrs(per_batch: bool) -> list[float]:
+    """The lrs of plain ``scheduler.step()`` once per batch (``T_0`` counts batches) or once per epoch."""
+    n = LOOP_EPOCHS * LOOP_BATCHES
+    curve = torch_lr_curve(
+        "CosineAnnealingWarmRestarts", n if per_batch else LOOP_EPOCHS, base_lr=BASE_LR, T_0=LOOP_T_0
     )
+    return curve.tolist() if per_batch else np.repeat(curve, LOOP_BATCHES).tolist()
+
+
+def check_fractional_loop(loop: Callable[[Any], Any] | None) -> Verdict:
+    """Exercise 2: a raw-torch loop, 4 epochs of 5 batches, ``CosineAnnealingWarmRestarts(T_0=2)`` stepped after
+    every batch with a fractional epoch, so that step ``k`` uses the cosine at epoch ``k / 5``.
+
+    >>> check_fractional_loop(None)
+    not yet: no loop yet: define loop(optimizer) and pass it to the check.
+    """
+    what = f"CosineAnnealingWarmRestarts(T_0={LOOP_T_0}) at epoch k / {LOOP_BATCHES} for optimizer step k"
+    verdict = check_loop(loop, fractional_lrs(), what)
+    if verdict.correct or loop is None:
+        return verdict
+    if check_loop(loop, fractional_lrs(shift=0.0), what).correct:
+        return Verdict(
+            False,
+            "one batch late: scheduler.step(epoch + i / iters) after batch i (as in torch's docstring) sets the lr "
+            "for the batch that just ran; the next batch, i + 1, should get epoch + (i + 1) / iters.",
+        )
+    if check_loop(loop, _stepped_lrs(per_batch=True), what).correct:
+        return Verdict(
+            False,
+            f"plain scheduler.step() after every batch counts T_0={LOOP_T_0} in batches: the lr restarts every "
+            f"{LOOP_T_0} batches. Pass the fractional epoch: scheduler.step(epoch + (i + 1) / iters).",
+        )
+    if check_loop(loop, _stepped_lrs(per_batch=False), what).correct:
+        return Verdict(
+            False,
+            "your lr changes once per epoch (a staircase); stepping after every batch with the fractional epoch "
+            "epoch + (i + 1) / iters makes it glide.",
+        )
+    return verdict
+
+
+__all__ = ["check_fractional_loop", "check_restart_epochs", "fractional_lrs", "restart_epochs"]

@@ -1,4 +1,4 @@
-"""Self-checks for notebook 07 (warm-up and composing schedulers).
+"""Self-checks for notebook 08 (warm-up and composing schedulers).
 
 Epochs are counted from 0: "the lr at epoch t" is index t of ``lrutils.lr_curve`` (the lr in use
 after ``scheduler.step()`` has been called t times). Every check steps the real torch schedulers.
@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..composite import torch_sequential_curve
 from . import Verdict
+from .loop_check import check_loop
 
 BASE_LR = 0.1
 RESTART_STAGES = [("LinearLR", {"start_factor": 0.1, "total_iters": 5}), ("StepLR", {"step_size": 3, "gamma": 0.5})]
@@ -25,6 +27,9 @@ RESTART_EPOCH = 6
 WSD_EPOCHS = 100
 WSD_WARMUP = 5
 WSD_DECAY = 20
+LOOP_EPOCHS = 3
+LOOP_BATCHES = 10
+LOOP_WARMUP = 5
 
 
 def wsd_stages(decay_steps: int = WSD_DECAY) -> list[tuple[str, dict[str, Any]]]:
@@ -114,4 +119,55 @@ def check_wsd_milestones(answer: list[int] | None) -> Verdict:
     )
 
 
-__all__ = ["check_restart_lr", "check_wsd_milestones", "wsd_stages"]
+def warmup_cosine_factor(t: int, warmup: int = LOOP_WARMUP, total: int = LOOP_EPOCHS * LOOP_BATCHES) -> float:
+    """Exercise 3's factor of the initial lr at optimizer step ``t``: ``(t + 1) / warmup`` during the
+    warm-up, then half a cosine from 1 to 0 over the remaining ``total - warmup`` steps.
+
+    >>> [round(warmup_cosine_factor(t), 3) for t in (0, 4, 5, 17, 29)]
+    [0.2, 1.0, 1.0, 0.531, 0.004]
+    """
+    if t < warmup:
+        return (t + 1) / warmup
+    return 0.5 * (1.0 + math.cos(math.pi * (t - warmup) / (total - warmup)))
+
+
+def _warmup_cosine_lrs(factor: Callable[[int], float], per_batch: bool = True) -> list[float]:
+    """The lr of every optimizer step when ``factor`` is stepped per batch (or once per epoch)."""
+    steps = range(LOOP_EPOCHS * LOOP_BATCHES)
+    return [BASE_LR * factor(t if per_batch else t // LOOP_BATCHES) for t in steps]
+
+
+def check_warmup_cosine_loop(loop: Callable[[Any], Any] | None) -> Verdict:
+    """Exercise 3: a raw-torch loop, 3 epochs of 10 batches, per-batch warm-up (5 steps) + cosine with ``LambdaLR``.
+
+    The learner writes ``def loop(optimizer): ...``; the check records the lr of every real
+    ``optimizer.step()`` and names the usual mistakes (``t / w``, stepping once per epoch, the
+    scheduler stepped before the optimizer).
+
+    >>> check_warmup_cosine_loop(None)
+    not yet: no loop yet: define loop(optimizer) and pass it to the check.
+    """
+    what = f"a {LOOP_WARMUP}-step warm-up then a cosine to 0, stepped per batch"
+    verdict = check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor), what)
+    if verdict.correct or loop is None:
+        return verdict
+
+    def t_over_w(t: int) -> float:
+        return t / LOOP_WARMUP if t < LOOP_WARMUP else warmup_cosine_factor(t)
+
+    if check_loop(loop, _warmup_cosine_lrs(t_over_w), what).correct:
+        return Verdict(
+            False,
+            "your first optimizer step used lr 0: a warm-up written t / w gives f(0) = 0, so step 0 is wasted; "
+            "write (t + 1) / w.",
+        )
+    if check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor, per_batch=False), what).correct:
+        return Verdict(
+            False,
+            f"your lr changes once per epoch: scheduler.step() runs after the batch loop, so each value is used "
+            f"for {LOOP_BATCHES} batches; call it after every optimizer.step() (the factor counts batches).",
+        )
+    return verdict
+
+
+__all__ = ["check_restart_lr", "check_warmup_cosine_loop", "check_wsd_milestones", "warmup_cosine_factor", "wsd_stages"]

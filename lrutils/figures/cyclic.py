@@ -1,0 +1,87 @@
+"""Figures for notebook 10 (cyclical learning rates, ``CyclicLR``).
+
+>>> fig = modes(60)
+>>> len(fig.axes)
+3
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..curves import lr_curve, momentum_curve
+from ..style import MAX_WIDTH, color_for
+from ..torch_reference import torch_lr_curve, torch_momentum_curve
+
+MODES: dict[str, dict[str, Any]] = {
+    "triangular": {},
+    "triangular2": {"mode": "triangular2"},
+    "exp_range, gamma=0.99": {"mode": "exp_range", "gamma": 0.99},
+}
+"""The three built-in modes of ``CyclicLR`` as notebook 10 draws them: label -> extra keywords."""
+
+COMMON: dict[str, Any] = {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 25}
+"""The triangle of the notebook's figures: 0.01 up to 0.1 in 25 batches and back."""
+
+
+def _torch_dots(ax: Any, values: np.ndarray, every: int) -> None:
+    steps = np.arange(len(values))
+    ax.plot(steps[::every], values[::every], "k.", markersize=3)
+
+
+def modes(n_steps: int = 300, **common: Any) -> Figure:
+    """One panel per ``CyclicLR`` mode: lrutils' numpy curve as a line, the real torch scheduler as dots.
+
+    >>> [ax.get_title(loc="left") for ax in modes(60).axes]
+    ['triangular', 'triangular2', 'exp_range, gamma=0.99']
+    """
+    kwargs = {**COMMON, **common}
+    fig = Figure(figsize=(MAX_WIDTH, 5.4), layout="constrained")
+    axes = fig.subplots(len(MODES), 1, sharex=True, sharey=True)
+    for ax, (label, extra) in zip(axes, MODES.items(), strict=True):
+        ax.plot(lr_curve("CyclicLR", n_steps, **kwargs, **extra), color=color_for("CyclicLR"))
+        _torch_dots(ax, torch_lr_curve("CyclicLR", n_steps, **kwargs, **extra), max(1, n_steps // 50))
+        ax.set_title(label, loc="left", fontsize="medium")
+        ax.set_ylabel("lr")
+    axes[-1].set_xlabel("batch (optimizer step)")
+    handles = [Line2D([], [], color=color_for("CyclicLR")), Line2D([], [], color="k", marker=".", linestyle="")]
+    fig.legend(
+        handles,
+        ["lrutils.lr_curve (numpy)", "torch CyclicLR, stepped"],
+        loc="outside lower center",
+        ncols=2,
+        frameon=False,
+    )
+    return fig
+
+
+def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
+    """The lr (top) and the momentum ``CyclicLR`` sets (bottom, ``cycle_momentum=True``): peaks of one are
+    troughs of the other. Lines are lrutils' curves, dots the real torch scheduler's momentum.
+
+    >>> [ax.get_ylabel() for ax in lr_and_momentum(50).axes]
+    ['learning rate', 'momentum']
+    """
+    kwargs = {**COMMON, **common}
+    fig = Figure(figsize=(MAX_WIDTH, 4.4), layout="constrained")
+    ax_lr, ax_m = fig.subplots(2, 1, sharex=True)
+    ax_lr.plot(lr_curve("CyclicLR", n_steps, **kwargs), color=color_for("CyclicLR"))
+    ax_lr.set(ylabel="learning rate")
+    ax_lr.set_title(
+        f"CyclicLR(base_lr={kwargs['base_lr']}, max_lr={kwargs['max_lr']}, step_size_up={kwargs['step_size_up']})"
+    )
+    ax_m.plot(momentum_curve("CyclicLR", n_steps, **kwargs), color="tab:gray")
+    _torch_dots(ax_m, torch_momentum_curve("CyclicLR", n_steps, **kwargs), max(1, n_steps // 50))
+    ax_m.set(xlabel="batch (optimizer step)", ylabel="momentum")
+    handles = [Line2D([], [], color="tab:gray"), Line2D([], [], color="k", marker=".", linestyle="")]
+    fig.legend(
+        handles, ["lrutils.momentum_curve", "torch (SGD momentum)"], loc="outside lower center", ncols=2, frameon=False
+    )
+    return fig
+
+
+__all__ = ["COMMON", "MODES", "lr_and_momentum", "modes"]

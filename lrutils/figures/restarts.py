@@ -1,0 +1,84 @@
+"""Figures for notebook 09 (warm restarts, ``CosineAnnealingWarmRestarts``).
+
+>>> fig = rises_again(60)
+>>> len(fig.axes)
+3
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from ..curves import lr_curve
+from ..loops import LrRecorder
+from ..style import MAX_WIDTH, color_for
+
+RISES: dict[str, tuple[str, dict[str, int]]] = {
+    "CosineAnnealingLR(T_max=50), stepped past T_max: rises smoothly": ("CosineAnnealingLR", {"T_max": 50}),
+    "CosineAnnealingWarmRestarts(T_0=50): jumps back every 50 epochs": ("CosineAnnealingWarmRestarts", {"T_0": 50}),
+    "CosineAnnealingWarmRestarts(T_0=10, T_mult=2): cycles of 10, 20, 40, 80": (
+        "CosineAnnealingWarmRestarts",
+        {"T_0": 10, "T_mult": 2},
+    ),
+}
+"""Three ways a cosine learning rate can rise again: label -> (scheduler, keywords)."""
+
+
+def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
+    """The three curves of :data:`RISES`, one panel each (shared epoch axis), over ``n_steps`` epochs.
+
+    >>> [line.get_drawstyle() for line in rises_again(30).axes[0].lines]
+    ['steps-post']
+    """
+    fig = Figure(figsize=(MAX_WIDTH, 5.4), layout="constrained")
+    axes = fig.subplots(len(RISES), 1, sharex=True, sharey=True)
+    steps = np.arange(n_steps)
+    for ax, (label, (name, kwargs)) in zip(axes, RISES.items(), strict=True):
+        values = lr_curve(name, n_steps, base_lr, **kwargs)
+        ax.plot(steps, values, drawstyle="steps-post", color=color_for(name))
+        ax.set_title(label, loc="left", fontsize="medium")
+        ax.set_ylabel("lr")
+    axes[-1].set_xlabel("epoch")
+    return fig
+
+
+def used_lrs_fractional(T_0: int, T_mult: int, epochs: int, iters: int, shift: int = 1) -> np.ndarray:
+    """The lr every optimizer step used when ``CosineAnnealingWarmRestarts`` is stepped after every
+    batch with the fractional epoch ``epoch + (i + shift) / iters`` (``shift=0``: torch's docstring).
+
+    >>> used_lrs_fractional(T_0=1, T_mult=1, epochs=1, iters=4).round(4).tolist()
+    [0.1, 0.0854, 0.05, 0.0146]
+    """
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0, T_mult=T_mult)
+    with LrRecorder(optimizer) as recorder:
+        for epoch in range(epochs):
+            for i in range(iters):
+                optimizer.step()
+                scheduler.step(epoch + (i + shift) / iters)
+    return recorder.lrs[:, 0]
+
+
+def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int = 30) -> Figure:
+    """The lr each batch used: ``step()`` once per epoch (a staircase) versus ``step(epoch + (i + 1) / iters)``
+    after every batch (smooth), both from the real torch scheduler, with the restarts marked.
+
+    >>> len(fractional_epochs(epochs=2, iters=4).axes[0].lines)
+    2
+    """
+    per_epoch = np.repeat(lr_curve("CosineAnnealingWarmRestarts", epochs, 0.1, T_0=T_0, T_mult=T_mult), iters)
+    smooth = used_lrs_fractional(T_0, T_mult, epochs, iters)
+    fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
+    ax = fig.subplots()
+    colour = color_for("CosineAnnealingWarmRestarts")
+    ax.plot(per_epoch, drawstyle="steps-post", color="grey", label="step() once per epoch")
+    ax.plot(smooth, color=colour, label="step(epoch + (i + 1) / iters) after every batch")
+    ax.set(xlabel=f"batch ({iters} per epoch)", ylabel="learning rate")
+    ax.set_title(f"CosineAnnealingWarmRestarts(T_0={T_0}, T_mult={T_mult}): the lr each batch used")
+    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    return fig
+
+
+__all__ = ["RISES", "fractional_epochs", "rises_again", "used_lrs_fractional"]
