@@ -120,6 +120,17 @@ class Comparison:
     def __getitem__(self, label: str) -> list[History]:
         return self.runs[label]
 
+    def with_baseline(self, label: str) -> Comparison:
+        """The same runs paired with another baseline (nothing is retrained).
+
+        >>> from lrutils import compare
+        >>> compare([None, "StepLR"], epochs=2, seeds=2, progress=False).with_baseline("StepLR").baseline
+        'StepLR'
+        """
+        if label not in self.runs:
+            raise ValueError(f"baseline must be one of the labels {self.labels}, got {label!r}")
+        return Comparison(self.runs, self.setups, baseline=label, tuning=self.tuning)
+
     @property
     def labels(self) -> list[str]:
         """The schedules' labels, in the order they were given."""

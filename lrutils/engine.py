@@ -279,8 +279,10 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
     batch_rec = np.full((n, total_steps), np.nan)
     failures: list[Failure | None] = [None] * n
 
+    # Outside inference mode: the cached data (and spiral_data()'s, which a learner may use with
+    # autograd) must stay ordinary tensors.
+    x_train, y_train, x_val, y_val = _data64()
     with seeded_one_thread(0), torch.inference_mode():
-        x_train, y_train, x_val, y_val = _data64()
         net = init_stack([run.seed for run in runs], hidden)
         generators = [torch.Generator().manual_seed(run.seed) for run in runs]
         state = _OptimizerState(kind)

@@ -80,6 +80,19 @@ def color_for(label: str, index: int = 0) -> str:
     return SCHEDULE_COLORS.get(first, f"C{index % 10}")
 
 
+def colors_for(labels: list[str]) -> dict[str, str]:
+    """One colour per label: the series' colours (:func:`color_for`), unless two labels would share
+    one ("OneCycleLR at 0.1", "OneCycleLR at 0.8"); then every label gets its own C{index}.
+
+    >>> colors_for(["constant", "StepLR"]), colors_for(["StepLR a", "StepLR b"])
+    ({'constant': 'black', 'StepLR': 'tab:blue'}, {'StepLR a': 'C0', 'StepLR b': 'C1'})
+    """
+    colours = {label: color_for(label, i) for i, label in enumerate(labels)}
+    if len(set(colours.values())) == len(colours):
+        return colours
+    return {label: f"C{i % 10}" for i, label in enumerate(labels)}
+
+
 def apply() -> None:
     """Set matplotlib's rcParams to the series' style, and retina PNGs in a notebook.
 
@@ -97,4 +110,14 @@ def apply() -> None:
         set_matplotlib_formats("retina")
 
 
-__all__ = ["BASE_FONT", "DPI", "MAX_WIDTH", "SCHEDULE_COLORS", "SMALL_FONT", "apply", "color_for", "font_px"]
+__all__ = [
+    "BASE_FONT",
+    "DPI",
+    "MAX_WIDTH",
+    "SCHEDULE_COLORS",
+    "SMALL_FONT",
+    "apply",
+    "color_for",
+    "colors_for",
+    "font_px",
+]

@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .history import CONSTANT, History
-from .style import MAX_WIDTH, color_for
+from .history import History
+from .style import MAX_WIDTH, colors_for
 
 if TYPE_CHECKING:
     from .comparison import Comparison, Tuning
@@ -71,8 +71,9 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
     fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
     ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
     handles, names = [], []
-    for i, (label, h) in enumerate(items):
-        colour = color_for(label if label != CONSTANT else "constant", i)
+    colours = colors_for([label for label, _ in items])
+    for label, h in items:
+        colour = colours[label]
         epochs = np.arange(1, h.epochs + 1)
         (line,) = ax_lr.plot(h.step_epochs, h.lr, color=colour, drawstyle="steps-post")
         ax_loss.plot(epochs, h.train_loss, color=colour, linestyle="--", alpha=0.6, linewidth=1.5)
@@ -140,9 +141,10 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     ax_lr, ax_loss = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax_final = fig.add_subplot(grid[1, :])
     handles = []
+    colours = colors_for(labels)
     for i, label in enumerate(labels):
         runs = comparison.runs[label]
-        colour = color_for(label, i)
+        colour = colours[label]
         lrs = np.stack([h.lr for h in runs])
         lr_median, _, _ = _band(lrs, "iqr")
         (line,) = ax_lr.plot(runs[0].step_epochs, lr_median, color=colour, drawstyle="steps-post")
@@ -198,8 +200,9 @@ def plot_tuning(tuning: Tuning) -> Figure:
     ax = fig.subplots()
     best = tuning.best
     grid = np.array(tuning.grid)
-    for i, label in enumerate(tuning.labels):
-        colour = color_for(label, i)
+    colours = colors_for(tuning.labels)
+    for label in tuning.labels:
+        colour = colours[label]
         losses = np.array([tuning.mean_loss(label, lr) for lr in tuning.grid])
         ok = np.isfinite(losses)
         ax.plot(grid[ok], losses[ok], "-o", color=colour, label=label)

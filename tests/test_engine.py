@@ -146,3 +146,16 @@ def test_explicit_step_lrs_drive_the_run() -> None:
     assert h.batch_loss.shape == (60,) and np.isfinite(h.batch_loss).all()
     with pytest.raises(ValueError, match="step_lrs"):
         train_runs([RunSpec("StepLR", {"step_size": 2}, step_lrs=lrs)], 1, HIDDEN, BATCH)
+
+
+def test_the_data_stays_usable_with_autograd_after_training() -> None:
+    """The engine trains in inference mode; the data it caches (and spiral_data's) must not be
+    inference tensors, or a learner's own loop on them fails ("cannot be saved for backward")."""
+    from lrutils.training_data import spiral_data
+
+    train_runs([RunSpec(None, lr=0.1, seed=0)], 1, HIDDEN, BATCH)
+    data = spiral_data()
+    assert not data.x_train.is_inference()
+    weight = torch.zeros(2, 3, requires_grad=True)
+    (data.x_train @ weight).sum().backward()
+    assert weight.grad is not None
