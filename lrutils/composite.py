@@ -43,7 +43,7 @@ import torch
 
 from .curves import DEFAULT_BASE_LR
 from .schedules import SCHEDULES
-from .schedules._spec import REQUIRED, ParamSpec, ScheduleSpec
+from .schedules._spec import REQUIRED, ParamSpec, ScheduleSpec, did_you_mean
 
 STAGE_SCHEDULERS: tuple[str, ...] = (
     "StepLR",
@@ -140,7 +140,8 @@ def _resolve_stage(composite: str, index: int, stage: Stage, n_local: int) -> di
         )
     if name not in STAGE_SCHEDULERS:
         raise ValueError(
-            f"{composite}: schedulers[{index}] is {name!r}; lrutils composes {', '.join(STAGE_SCHEDULERS)}"
+            f"{composite}: schedulers[{index}] is {name!r}{did_you_mean(name, STAGE_SCHEDULERS)} "
+            f"(lrutils composes {', '.join(STAGE_SCHEDULERS)})"
         )
     try:
         return _stage_spec(name).resolve(max(n_local, 1), kwargs)
