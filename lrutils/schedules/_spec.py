@@ -48,7 +48,9 @@ class ParamSpec:
     """One keyword argument of a scheduler.
 
     ``low``/``high`` bound the valid values (``*_open`` makes that bound exclusive); ``slider``
-    gives the (min, max) an explorer shows, ``log`` asks for a logarithmic slider.
+    gives the (min, max) an explorer shows, ``log`` asks for a logarithmic slider, ``presets`` for
+    a menu of a few values instead (a slider would do nothing over most of its range).
+    ``only_if=(other, value)``: the parameter changes nothing unless ``other == value``.
 
     >>> ParamSpec("gamma", "float", 0.1, low=0.0, low_open=True).check(0.5)
     0.5
@@ -67,6 +69,8 @@ class ParamSpec:
     optional: bool = False  # None is accepted (e.g. OneCycleLR's total_steps)
     example: Any = None  # where an explorer starts when torch has no default (REQUIRED)
     help: str = ""
+    only_if: tuple[str, Any] | None = None  # (other parameter, value) it needs to matter at all
+    presets: tuple[Any, ...] = ()  # an explorer offers these in a menu instead of a slider
 
     @property
     def start(self) -> Any:
@@ -222,6 +226,7 @@ class ScheduleSpec:
     check_data: Callable[[int, dict[str, Any]], None] | None = None  # validates the extra keywords
     factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
     length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
+    length_of: Callable[[dict[str, Any]], int] | None = None  # that length from resolved parameters
     ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
     base_lr_keyword: str | None = None  # torch keyword that receives lrutils' base_lr (CyclicLR's own base_lr)
 
