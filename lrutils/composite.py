@@ -120,6 +120,7 @@ def linear_warmup_lambda(warmup_steps: int) -> Callable[[int], float]:
         return min(1.0, (t + 1) / warmup_steps)
 
     warmup.__qualname__ = f"linear_warmup_lambda({warmup_steps})"
+    warmup.__lrutils_code__ = f"lambda t: min(1.0, (t + 1) / {warmup_steps})"  # type: ignore[attr-defined]
     return warmup
 
 
