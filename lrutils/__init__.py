@@ -12,6 +12,7 @@ from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
 from .notebook import setup
 from .range_test import RangeTestResult, lr_range_test, plot_range_test
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
+from .torch_code import torch_code
 from .torch_reference import make_torch_scheduler, torch_lr_curve, torch_momentum_curve
 from .training import History, compare, plot_history, results_table, train
 from .widgets import Explorer, explore
@@ -40,6 +41,7 @@ __all__ = [
     "momentum_curve",
     "scheduler_names",
     "setup",
+    "torch_code",
     "torch_lr_curve",
     "torch_momentum_curve",
 ]
