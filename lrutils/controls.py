@@ -109,7 +109,8 @@ def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     if spec.kind == "choice":
         return widgets.Dropdown(options=list(spec.choices), value=value, layout=layout, **common)
     if spec.kind == "bool":
-        return widgets.Checkbox(value=bool(value), indent=False, layout=widgets.Layout(width="auto"), **common)
+        # indent: the box lines up with the slider tracks, the name beside it
+        return widgets.Checkbox(value=bool(value), indent=True, layout=widgets.Layout(width=CONTROL_WIDTH), **common)
     if spec.kind == "int":
         if abs(value) > MAX_SLIDER_INT:
             raise ValueError(

@@ -88,7 +88,8 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
         from . import composite
 
         recipe = _Call(f"lrutils.{spec.name}", _arguments(spec, kwargs))
-        lines += ["# " + line for line in _render(recipe, 0, 2, 0).splitlines()] + ["# is this SequentialLR:"]
+        lines += ["# " + line for line in _render(recipe, 0, 2, len(" is:")).splitlines()]
+        lines[-1] += " is:"
         call = _scheduler_call("SequentialLR", getattr(composite, spec.name)(**kwargs), base_lr, prelude)
     else:
         call = _scheduler_call(spec.name, kwargs, base_lr, prelude)
@@ -100,8 +101,8 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
     return "\n".join([imports, *prelude, *lines])
 
 
-WIDTH = 68
-"""Characters per line of printed code: what fits under the explorer's 540 px picture in 13 px monospace."""
+WIDTH = 72
+"""Characters per line of printed code: what fits under the explorer's 540 px picture in 12 px monospace."""
 RECIPE_NAMES = ("warmup_cosine", "warmup_stable_decay")
 
 

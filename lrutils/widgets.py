@@ -392,7 +392,7 @@ def _check_explorer_steps(n_steps: Any) -> int:
 
 
 def _code_html(code: str) -> str:
-    style = "margin:4px 0;font-size:13px;line-height:1.35;white-space:pre-wrap;overflow-wrap:anywhere"
+    style = "margin:4px 0;font-size:12px;line-height:1.35;white-space:pre-wrap"  # wraps at spaces if narrow
     return f"<pre class='lrutils-code' style='{style}'>{html.escape(code)}</pre>"
 
 
