@@ -17,7 +17,7 @@ Environment:
                                slider check).
     LRUTILS_BROWSER_HEADED=1   show the browser window (needs a display).
 
-Outputs (git-ignored): ``build/screenshots/<notebook>-explorer0-*.png`` and
+Outputs (git-ignored): ``build/screenshots/<notebook>-explorerNN-<scheduler>-*.png`` and
 ``build/jupyter-browser-test.log`` (the server log).
 """
 
@@ -205,8 +205,8 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def browser_context(browser: Any) -> Iterator[Any]:
-    """One browser context for the session (shares the HTTP cache between notebooks)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    """One browser context for the session (shares the HTTP cache between notebooks), 1366x768."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})  # a common laptop / projector size
     try:
         yield context
     finally:
