@@ -67,7 +67,10 @@ def _lambda_values(fn: Callable[[int], Any], n_steps: int) -> np.ndarray:
     """``[fn(0), ..., fn(n_steps - 1)]`` checked to be finite numbers."""
     out = np.empty(n_steps)
     for t in range(n_steps):
-        value = fn(t)
+        try:
+            value = fn(t)
+        except Exception as err:  # the learner's own function: say which step, keep its message
+            raise ValueError(f"LambdaLR: lr_lambda({t}) raised {type(err).__name__}: {err}") from err
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"LambdaLR: lr_lambda({t}) must return a number, got {type(value).__name__} {value!r}")
         if not math.isfinite(value):
