@@ -204,3 +204,23 @@ def finite_ylim(ax: Axes, values: np.ndarray, pad: float = 0.1) -> None:
         low, high = float(finite.min()), float(finite.max())
         margin = (high - low) * pad or max(abs(high) * pad, 0.05)
         ax.set_ylim(low - margin, high + margin)
+
+
+NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10**k that is >= ``value`` (> 0).
+
+    An axis ending there stays put while a slider moves the curve a little: the learner sees the
+    curve move against a still axis, and the explorer can reuse the drawn axes (ExplorerFigure.png).
+
+    >>> nice_ceiling(0.108), nice_ceiling(0.5), nice_ceiling(2.6e-3)
+    (0.12, 0.5, 0.003)
+    """
+    exponent = math.floor(math.log10(value))
+    for mantissa in NICE_MANTISSAS:
+        candidate = float(f"{mantissa}e{exponent}")
+        if candidate >= value * (1 - 1e-12):
+            return candidate
+    return float(f"1e{exponent + 1}")

@@ -6,6 +6,8 @@ costs one PNG render, not a new figure.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -13,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import LogLocator, NullLocator
 
-from .explorer_figure import FONT_PX, ExplorerFigure, finite_ylim, step_xlim
+from .explorer_figure import FONT_PX, ExplorerFigure, finite_ylim, nice_ceiling, step_xlim
 from .schedules.plateau import PlateauTrace, must_beat
 
 LEGEND = {"fontsize": FONT_PX, "framealpha": 0.85, "handlelength": 1.6, "borderpad": 0.3, "labelspacing": 0.25}
@@ -56,9 +58,10 @@ class LrPanel:
             low = float(positive.min())
             if 0 < extra_low < low and extra_low > low * 1e-3:  # show the floor when it is near the curve
                 low = extra_low
-            self.ax.set_ylim(max(low, top * 1e-12) / 1.5, top * 1.5)
+            low = max(low, top * 1e-12)  # whole decades: the axis stays put while the curve moves
+            self.ax.set_ylim(10 ** math.floor(math.log10(low) - 0.05), 10 ** math.ceil(math.log10(top) + 0.05))
         else:
-            self.ax.set_ylim(min(0.0, float(curve.min())), top * 1.08 if top > 0 else 1.0)
+            self.ax.set_ylim(min(0.0, float(curve.min())), nice_ceiling(top * 1.04) if top > 0 else 1.0)
 
 
 class MomentumPanel:
@@ -105,8 +108,9 @@ class PlateauPanels:
         self.cuts = lr_ax.vlines([], 0, 1, transform=lr_ax.get_xaxis_transform(), colors=CUT_COLOR, linestyles=":")
         (self.skipped,) = lr_ax.plot([], [], "x", color=CUT_COLOR, markersize=8, mew=2, label="cut skipped (<= eps)")
         self.floor = lr_ax.axhline(np.nan, color="0.25", linestyle="-.", linewidth=1)
+        # The floor's label goes on the left: the lr is still high there, the cuts come later.
         self.floor_text = lr_ax.text(
-            0.99, np.nan, "", transform=lr_ax.get_yaxis_transform(), ha="right", va="bottom",
+            0.01, np.nan, "", transform=lr_ax.get_yaxis_transform(), ha="left", va="bottom",
             fontsize=FONT_PX, color="0.25", clip_on=True,
         )  # fmt: skip
         self.min_lr = lr_ax.axhline(np.nan, color=CUT_COLOR, linestyle="--", linewidth=1, alpha=0.6, label="min_lr")
@@ -154,7 +158,7 @@ class PlateauPanels:
         if self.band is not None:
             self.band.remove()
         self.band = self.metric_ax.fill_between(x, trace.best, beat, step="post", color=BEST_COLOR, alpha=0.25, lw=0)
-        finite_ylim(self.metric_ax, np.concatenate([metric, beat[np.isfinite(beat)]]))
+        finite_ylim(self.metric_ax, metric)  # not the band: the axis stays put while threshold moves
         step_xlim(self.metric_ax, n + 1)
 
         self._draw_gain(x, metric, trace, params)

@@ -414,15 +414,15 @@ def explore(name: str, **overrides: Any) -> Explorer:
 def benchmark_updates(name: str, n_updates: int = 30, key: str | None = None) -> list[float]:
     """Seconds per slider update (curve recomputed, picture and code redrawn), for ``make bench``.
 
-    Moves slider ``key`` across its range; by default the first slider after ``base_lr``
-    (``n_steps`` for most: the x axis changes, so the whole picture is redrawn each time).
+    Moves slider ``key`` across its range; by default ``n_steps`` (or the schedule's own length,
+    OneCycleLR's ``total_steps``): the x axis changes, so the whole picture is redrawn each time.
 
     >>> len(benchmark_updates("StepLR", n_updates=2)), len(benchmark_updates("StepLR", 2, key="gamma"))
     (2, 2)
     """
     explorer = explore(name)
     if key is None:
-        key = next(k for k, c in explorer.controls.items() if k != "base_lr" and isinstance(c, _SLIDERS))
+        key = "n_steps" if "n_steps" in explorer.controls else explorer.spec.length_param
     slider = explorer.controls[key]
     if isinstance(slider, widgets.IntSlider):
         values = [int(v) for v in np.linspace(slider.min, slider.max, n_updates + 1)[1:]]
