@@ -224,3 +224,21 @@ def nice_ceiling(value: float) -> float:
         if candidate >= value * (1 - 1e-12):
             return candidate
     return float(f"1e{exponent + 1}")
+
+
+def compact_png(png: bytes) -> bytes:
+    """The same pixels and text chunks, compressed hard: for a picture saved once in a notebook.
+
+    >>> fig = ExplorerFigure([150])
+    >>> png = fig.png()
+    >>> small = compact_png(png)
+    >>> len(small) <= len(png), PIL.Image.open(io.BytesIO(small)).text == PIL.Image.open(io.BytesIO(png)).text
+    (True, True)
+    """
+    image = PIL.Image.open(io.BytesIO(png))
+    info = PngInfo()
+    for key, value in image.text.items():
+        info.add_text(key, value)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", pnginfo=info, compress_level=9)
+    return buffer.getvalue()

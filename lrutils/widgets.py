@@ -29,7 +29,7 @@ from .blog import BLOG_BASE_LR, BLOG_EPOCHS, blog_sketch
 from .composite import RECIPES
 from .controls import make_control, read
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
-from .explorer_figure import FONT_PX, ExplorerFigure
+from .explorer_figure import FONT_PX, ExplorerFigure, compact_png
 from .explorer_panels import LrPanel, MomentumPanel, PlateauPanels
 from .plotting import COLORS
 from .schedules import BLOG_SCHEDULERS, ParamSpec, get_spec
@@ -102,6 +102,7 @@ class Explorer(widgets.HBox):
         self.settings()  # bad starting values: a clear error now, not a broken explorer
         self.redraw()
         self._first_png = bytes(self.image.value)
+        self._saved_png: bytes | None = None
         for control in [*self.controls.values(), self.show_blog, self.log_scale]:
             control.observe(self._on_change, names="value")
         toggles = widgets.HBox([self.show_blog, self.log_scale])
@@ -368,7 +369,9 @@ class Explorer(widgets.HBox):
         if data is None:
             return None
         width, height = self.figure.css_size
-        data["image/png"] = base64.b64encode(self._first_png).decode("ascii")
+        if self._saved_png is None:  # compressed hard once: it is stored in the notebook file
+            self._saved_png = compact_png(self._first_png)
+        data["image/png"] = base64.b64encode(self._saved_png).decode("ascii")
         return data, {"image/png": {"width": width, "height": height}}
 
 
