@@ -16,6 +16,7 @@ from .notebook import setup
 from .numerics import pin_mkl
 from .range_test import RangeTestResult, lr_range_test, plot_range_test
 from .schedules import BLOG_SCHEDULERS, SCHEDULES, get_spec, scheduler_names
+from .torch_code import torch_code
 from .torch_reference import agreement, make_torch_scheduler, torch_lr_curve, torch_momentum_curve
 from .training import bake_off, compare, train, tune_lr
 from .training_plots import plot_history
@@ -54,6 +55,7 @@ __all__ = [
     "momentum_curve",
     "scheduler_names",
     "setup",
+    "torch_code",
     "torch_lr_curve",
     "agreement",
     "torch_momentum_curve",

@@ -44,7 +44,7 @@ import torch
 from .curves import DEFAULT_BASE_LR
 from .recipes import WILD_RECIPES
 from .schedules import SCHEDULES
-from .schedules._spec import REQUIRED, ParamSpec, ScheduleSpec
+from .schedules._spec import REQUIRED, ParamSpec, ScheduleSpec, did_you_mean
 
 STAGE_SCHEDULERS: tuple[str, ...] = (
     "StepLR",
@@ -68,7 +68,10 @@ def _lambda_values(fn: Callable[[int], Any], n_steps: int) -> np.ndarray:
     """``[fn(0), ..., fn(n_steps - 1)]`` checked to be finite numbers."""
     out = np.empty(n_steps)
     for t in range(n_steps):
-        value = fn(t)
+        try:
+            value = fn(t)
+        except Exception as err:  # the learner's own function: say which step, keep its message
+            raise ValueError(f"LambdaLR: lr_lambda({t}) raised {type(err).__name__}: {err}") from err
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"LambdaLR: lr_lambda({t}) must return a number, got {type(value).__name__} {value!r}")
         if not math.isfinite(value):
@@ -121,6 +124,7 @@ def linear_warmup_lambda(warmup_steps: int) -> Callable[[int], float]:
         return min(1.0, (t + 1) / warmup_steps)
 
     warmup.__qualname__ = f"linear_warmup_lambda({warmup_steps})"
+    warmup.__lrutils_code__ = f"lambda t: min(1.0, (t + 1) / {warmup_steps})"  # type: ignore[attr-defined]
     return warmup
 
 
@@ -141,7 +145,8 @@ def _resolve_stage(composite: str, index: int, stage: Stage, n_local: int) -> di
         )
     if name not in STAGE_SCHEDULERS:
         raise ValueError(
-            f"{composite}: schedulers[{index}] is {name!r}; lrutils composes {', '.join(STAGE_SCHEDULERS)}"
+            f"{composite}: schedulers[{index}] is {name!r}{did_you_mean(name, STAGE_SCHEDULERS)} "
+            f"(lrutils composes {', '.join(STAGE_SCHEDULERS)})"
         )
     try:
         return _stage_spec(name).resolve(max(n_local, 1), kwargs)

@@ -1,243 +1,410 @@
-"""Interactive explorers: one slider per scheduler parameter, the curve redrawn in place.
+"""Interactive explorers: a control per parameter beside a picture that follows them, and torch code.
 
-The picture is an ``ipywidgets.Image`` whose PNG bytes are replaced on every change. Nothing is
-printed or plotted into an output area, so strict nbval sees the same outputs on every run.
+The picture is an ``ipywidgets.Image`` whose PNG bytes are replaced on every change, and the torch
+code under it an ``HTML`` widget. Nothing is printed or plotted into an output area, so strict
+nbval sees the same outputs on every run; a reader without a kernel sees the first picture (the
+display also carries it as ``image/png``).
+
+Release hook: a browser slider with ``continuous_update=True`` sends every value it passes
+through and sends nothing more when the mouse button goes up, so the kernel cannot see a release
+as such. :meth:`Explorer.on_release` therefore calls back once the controls have been still for
+:data:`SETTLE_SECONDS` (a keyboard press, a mouse release, or a pause while dragging), through
+the kernel's asyncio loop; outside a running loop (plain Python, tests) it calls back at once.
 """
 
 from __future__ import annotations
 
-import io
+import asyncio
+import base64
+import html
 import time
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
 
 from .blog import BLOG_BASE_LR, BLOG_EPOCHS, blog_sketch
-from .curves import lr_curve, momentum_curve
+from .composite import RECIPES
+from .controls import make_control, read
+from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
+from .explorer_figure import FONT_PX, ExplorerFigure, compact_png
+from .explorer_panels import LrPanel, MomentumPanel, PlateauPanels
 from .plotting import COLORS
 from .schedules import BLOG_SCHEDULERS, ParamSpec, get_spec
-from .schedules._spec import parse_int_list
+from .schedules._spec import check_base_lr, check_n_steps
+from .schedules.plateau import plateau_trace
 from .synthetic import synthetic_val_loss
+from .torch_code import torch_code
 
-DEFAULT_STEPS = {"epoch": 100, "metric": 100}
-SLIDER_LAYOUT = widgets.Layout(width="420px")
-STYLE = {"description_width": "130px"}
+EXPLORER_MAX_STEPS = 100_000
+"""The most steps an explorer draws (redrawn on every slider move); lr_curve itself takes more."""
+SETTLE_SECONDS = 0.3
+"""How long the controls must be still before :meth:`Explorer.on_release` callbacks run."""
+PANEL_PX = {"lr": 150, "momentum": 100, "metric": 115, "gain": 100, "extra": 120}
+"""Panel heights in CSS pixels."""
+
+N_STEPS = ParamSpec("n_steps", "int", 100, low=1, slider=(10, 300), help="how many steps are drawn")
+BASE_LR = ParamSpec(
+    "base_lr", "float", DEFAULT_BASE_LR, low=0.0, slider=(1e-3, 1.0), log=True, help="the optimizer's lr"
+)
+LOSS_FLAT = ParamSpec(
+    "loss flattens at", "int", 40, low=0, slider=(5, 150), help="the epoch from which the scripted val loss stays flat"
+)
+LOSS_NOISE = ParamSpec(
+    "loss noise",
+    "float",
+    0.0,
+    low=0.0,
+    high=1.0,
+    slider=(0.0, 0.05),
+    help="relative size of seeded random wiggles in the scripted val loss",
+)
+ONE_CYCLE_LENGTHS = ("epochs", "steps_per_epoch")  # OneCycleLR's alternative to total_steps
+READOUT_STYLE = (  # a SelectionSlider's readout looks editable but ignores typing: make it plain text
+    "<style>.lrutils-choice-slider .widget-readout{pointer-events:none;-webkit-user-modify:read-only}</style>"
+)
 
 
-def _param_widget(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
-    """The control for one parameter: a slider, a log slider, a dropdown or a checkbox."""
-    common = {"description": spec.name, "style": STYLE, "layout": SLIDER_LAYOUT, "continuous_update": True}
-    if spec.kind == "int_list":  # comma-separated ints, read when the box loses focus or Enter is pressed
-        text = ", ".join(str(v) for v in value)
-        return widgets.Text(
-            value=text, description=spec.name, style=STYLE, layout=SLIDER_LAYOUT, continuous_update=False
-        )
-    if spec.kind == "choice":
-        return widgets.Dropdown(options=list(spec.choices), value=value, description=spec.name, style=STYLE)
-    if spec.kind == "bool":
-        return widgets.Checkbox(value=bool(value), description=spec.name, style=STYLE, indent=False)
-    low, high = spec.slider if spec.slider is not None else (1e-10, 1e-2)
-    if spec.kind == "int":
-        return widgets.IntSlider(value=int(value), min=int(low), max=int(high), **common)
-    if spec.log or spec.slider is None:
-        return widgets.FloatLogSlider(
-            value=float(value), min=np.log10(low), max=np.log10(high), step=0.05, readout_format=".2e", **common
-        )
-    return widgets.FloatSlider(
-        value=float(value), min=low, max=high, step=(high - low) / 200, readout_format=".4g", **common
-    )
+class Explorer(widgets.HBox):
+    """Controls for every parameter of one scheduler beside a picture and the torch code that follow them.
 
-
-class Explorer(widgets.VBox):
-    """Sliders for every parameter of one scheduler above a picture that follows them.
-
-    Build it with :func:`explore`. ``controls`` maps parameter names to their widgets,
-    ``curve`` holds the learning rates currently drawn and ``image`` the picture.
+    Build it with :func:`explore`. ``controls`` maps parameter names to their widgets, ``curve``
+    holds the learning rates drawn now, ``image`` the picture and ``message`` the code (or why
+    the current values cannot be drawn). For a later training panel: :meth:`settings` gives the
+    validated values, :meth:`add_panel` a new panel under the others, :meth:`on_release` a
+    callback once the learner lets go, :meth:`render` re-renders the picture.
     """
 
     def __init__(self, name: str, **overrides: Any) -> None:
         self.name = name
         self.spec = get_spec(name)
-        unit = self.spec.unit
-        start = {p.name: p.start for p in self.spec.params if p.start is not None}
-        start.update(overrides)
-        base_lr = start.pop("base_lr", BLOG_BASE_LR)
-        n_steps = start.pop("n_steps", DEFAULT_STEPS.get(unit, 100))
-        self.spec.resolve(2, {**start, "metrics": [0.0]} if unit == "metric" else start, with_data=False)
         self.controls: dict[str, widgets.ValueWidget] = {}
-        if not self.spec.ignores_base_lr:
-            self.controls["base_lr"] = _param_widget(
-                ParamSpec("base_lr", "float", 0.1, slider=(1e-3, 1.0), log=True), base_lr
-            )
-        if self.spec.length_param is None:  # otherwise the schedule's own length is drawn
-            self.controls["n_steps"] = _param_widget(ParamSpec("n_steps", "int", 100, slider=(10, 300)), n_steps)
-        self.fixed: dict[str, Any] = {}  # functions and stage lists: passed through, not on a control
-        for p in self.spec.params:
-            if p.kind in ("stages", "callable") and p.name in start:
-                self.fixed[p.name] = start[p.name]
-            elif p.name in start and start[p.name] is not None:
-                self.controls[p.name] = _param_widget(p, start[p.name])
-        if unit == "metric":  # the learner shapes the metric the scheduler reacts to
-            self.controls["loss flattens at"] = widgets.IntSlider(
-                value=40, min=5, max=150, description="loss flattens at", style=STYLE, layout=SLIDER_LAYOUT
-            )
-            self.controls["loss noise"] = widgets.FloatSlider(
-                value=0.0,
-                min=0.0,
-                max=0.05,
-                step=0.001,
-                readout_format=".3f",
-                description="loss noise",
-                style=STYLE,
-                layout=SLIDER_LAYOUT,
-            )
+        self.fixed: dict[str, Any] = {}  # given, but not on a control (functions, stage lists, metrics)
+        self._start(dict(overrides))
         self.show_blog = widgets.Checkbox(value=name in BLOG_SCHEDULERS, description="blog's sketch", indent=False)
         self.show_blog.layout.display = None if name in BLOG_SCHEDULERS else "none"
         # Decays are easier to read on a log axis: equal factors become equal steps.
         self.log_scale = widgets.Checkbox(value=False, description="log scale", indent=False)
-        self.message = widgets.HTML()
+        self.message = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.image = widgets.Image(format="png")
         self.image.add_class("lrutils-plot")
+        self.curve = np.zeros(0)
+        self.valid = False
+        self._last_code_html = ""
+        self.extra_axes: list[Axes] = []
+        self._extra_labels: list[str] = []
+        self._release_callbacks: list[Callable[[Explorer], None]] = []
+        self._release_handle: asyncio.TimerHandle | None = None
         self._build_figure()
+        self._update_enabled()
+        self.settings()  # bad starting values: a clear error now, not a broken explorer
+        self.redraw()
+        self._first_png = bytes(self.image.value)
+        self._saved_png: bytes | None = None
         for control in [*self.controls.values(), self.show_blog, self.log_scale]:
             control.observe(self._on_change, names="value")
-        self.curve = np.zeros(0)
-        self.redraw()
-        # Keep the margins the first render computed: re-solving the layout on every slider move
-        # costs about a fifth of an update.
-        self.figure.set_layout_engine("none")
         toggles = widgets.HBox([self.show_blog, self.log_scale])
-        sliders = widgets.VBox([*self.controls.values(), toggles])
-        super().__init__([sliders, self.message, self.image])
+        left = widgets.VBox(
+            [*self.controls.values(), toggles, widgets.HTML(READOUT_STYLE)],
+            layout=widgets.Layout(flex="0 0 auto", width="348px", margin="0 10px 8px 0"),
+        )
+        # As wide as the picture (+ the widgets' 2 px margins): long code lines wrap instead of widening it.
+        view_width = f"{self.figure.css_size[0] + 6}px"
+        right = widgets.VBox(
+            [self.image, self.message], layout=widgets.Layout(flex="0 1 auto", width=view_width, max_width="100%")
+        )
+        right.add_class("lrutils-view")
+        super().__init__([left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.add_class("lrutils-explorer")
+
+    # --- starting values and controls ------------------------------------------------------------
+
+    def _start(self, overrides: dict[str, Any]) -> None:
+        """Validate what ``explore`` was given and build a control for every parameter that has a value."""
+        spec = self.spec
+        self._base_lr = check_base_lr(overrides.pop("base_lr", DEFAULT_BASE_LR))
+        n_steps = overrides.pop("n_steps", None)
+        self._n_steps = None if n_steps is None else _check_explorer_steps(n_steps)
+        self._metrics = overrides.pop("metrics", None) if "metrics" in spec.extra_keywords else None
+        start = {p.name: p.start for p in spec.params if p.start is not None}
+        if spec.length_of is not None and any(k in overrides for k in ONE_CYCLE_LENGTHS):
+            if overrides.get("total_steps") is not None:
+                raise ValueError(
+                    f"explore({self.name!r}): give total_steps, or epochs and steps_per_epoch, not both "
+                    "(torch uses total_steps and ignores the other two, so their sliders would do nothing)"
+                )
+            start["total_steps"] = None
+        start.update(overrides)
+        given = {k: v for k, v in start.items() if v is not None}
+        spec.resolve(1, given, with_data=False)  # unknown keywords and bad values, by name
+        if self._metrics is not None:
+            spec.resolve(1, {**given, "metrics": self._metrics})  # the metric series itself
+        if not spec.ignores_base_lr:
+            self.controls["base_lr"] = make_control(_base_lr_spec(spec), self._base_lr)
+        if spec.length_of is None:
+            n_max = None if self._metrics is None else len(self._metrics) + 1
+            default = N_STEPS.start if n_max is None else min(n_max, EXPLORER_MAX_STEPS)
+            start_n = self._n_steps if self._n_steps is not None else default
+            slider = N_STEPS.slider if n_max is None else (1, n_max)
+            self.controls["n_steps"] = make_control(
+                ParamSpec("n_steps", "int", 100, low=1, slider=slider, help=N_STEPS.help), start_n
+            )
+            self._n_steps = None
+        for p in spec.params:
+            value = start.get(p.name)
+            if p.kind in ("stages", "callable"):
+                if value is not None:
+                    self.fixed[p.name] = value
+            elif value is not None:
+                self.controls[p.name] = make_control(p, value)
+        if spec.unit == "metric" and self._metrics is None:  # the learner shapes the metric it reacts to
+            self.controls[LOSS_FLAT.name] = make_control(LOSS_FLAT, LOSS_FLAT.start)
+            self.controls[LOSS_NOISE.name] = make_control(LOSS_NOISE, LOSS_NOISE.start)
+        for control in self.controls.values():
+            if isinstance(control, widgets.SelectionSlider):
+                control.add_class("lrutils-choice-slider")
+
+    def _update_enabled(self) -> None:
+        """Grey out a control that changes nothing with the others as they are (``only_if``)."""
+        for p in self.spec.params:
+            if p.only_if is None or p.name not in self.controls:
+                continue
+            other, needed = p.only_if  # a menu or a checkbox: always readable
+            current = self.controls[other].value if other in self.controls else self.spec.param(other).default
+            self.controls[p.name].disabled = current != needed
+
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by name (exactly what it shows)."""
+        return {key: read(control, key) for key, control in self.controls.items()}
+
+    def curve_kwargs(self) -> tuple[int, float, dict[str, Any]]:
+        """(n_steps, base_lr, kwargs) for ``lr_curve`` from the controls, not yet validated."""
+        kwargs = {**self.fixed, **self.values()}
+        base_lr = kwargs.pop("base_lr", self._base_lr)
+        n_steps = kwargs.pop("n_steps", self._n_steps)
+        if n_steps is None:  # the schedule fixes its own length (OneCycleLR's total steps)
+            n_steps = self.spec.length_of(self.spec.resolve(1, kwargs, with_data=False))
+        if self.spec.unit == "metric":
+            if self._metrics is not None:
+                kwargs["metrics"] = self._metrics
+            else:
+                flat, noise = kwargs.pop(LOSS_FLAT.name), kwargs.pop(LOSS_NOISE.name)
+                kwargs["metrics"] = synthetic_val_loss(n_steps - 1, flat_from=flat, noise=noise, seed=0)
+        return n_steps, base_lr, kwargs
+
+    def settings(self) -> tuple[int, float, dict[str, Any]]:
+        """(n_steps, base_lr, kwargs) as now set, checked: what a retrain-on-release hook passes on.
+
+        Raises the ValueError or TypeError ``lr_curve`` would, naming the parameter.
+
+        >>> explore("StepLR", step_size=5).settings()[:2]
+        (100, 0.1)
+        """
+        n_steps, base_lr, kwargs = self.curve_kwargs()
+        _check_explorer_steps(n_steps)
+        self.spec.resolve(n_steps, kwargs)
+        return n_steps, base_lr, kwargs
+
+    def code(self) -> str:
+        """The torch code for the current values (what the explorer prints under its picture)."""
+        n_steps, base_lr, kwargs = self.settings()
+        return torch_code(self.name, n_steps, base_lr, **kwargs)
+
+    # --- picture ------------------------------------------------------------------------------
+
+    def _build_figure(self) -> None:
+        kinds = ["lr"]
+        if self.spec.momentum is not None:
+            kinds.append("momentum")
+        if self.spec.unit == "metric":
+            kinds += ["metric", "gain"]
+        xlabel = {"epoch": "epoch", "batch": "batch (optimizer step)", "metric": "epoch"}[self.spec.unit]
+        rows = {"lr": 2 if self.spec.unit == "metric" else 1, "momentum": 0, "metric": 1, "gain": 1}
+        self.figure = ExplorerFigure(
+            [PANEL_PX[k] for k in kinds] + [PANEL_PX["extra"]] * len(self._extra_labels),
+            xlabel,
+            legend_rows=[rows[k] for k in kinds] + [1] * len(self._extra_labels),
+        )
+        axes = dict(zip(kinds, self.figure.axes, strict=False))
+        label = "torch SequentialLR" if self.name in RECIPES else "torch"
+        self.lr_panel = LrPanel(self.figure, axes["lr"], COLORS.get(self.name, "tab:blue"), label)
+        self.momentum_panel = MomentumPanel(axes["momentum"]) if "momentum" in axes else None
+        self.plateau_panels = None
+        if "metric" in axes:
+            metric = "your metric" if self._metrics is not None else "val loss"
+            self.plateau_panels = PlateauPanels(self.lr_panel, axes["metric"], axes["gain"], metric)
+        self.extra_axes = self.figure.axes[len(kinds) :]
+        for ax, label in zip(self.extra_axes, self._extra_labels, strict=True):
+            ax.set_ylabel(label, fontsize=FONT_PX)
+        css_width, _ = self.figure.css_size
+        self.image.layout = widgets.Layout(width=f"{css_width}px", max_width="100%", height="auto")
+
+    def add_panel(self, ylabel: str) -> Axes:
+        """Add an empty panel under the others (same x axis) and return its Axes.
+
+        Draw into it from an :meth:`on_release` callback, then call :meth:`render`. The figure is
+        rebuilt, so earlier Axes from this method are replaced: use ``extra_axes``.
+
+        >>> ex = explore("StepLR")
+        >>> ax = ex.add_panel("training loss")
+        >>> ax is ex.extra_axes[-1], ex.figure.css_size
+        (True, (540, 366))
+        """
+        self._extra_labels.append(str(ylabel))
+        self._build_figure()
+        self.redraw()
+        return self.extra_axes[-1]
+
+    def render(self) -> None:
+        """Re-render the whole picture from the figure as it is (after drawing into an added panel)."""
+        self.image.value = self.figure.png(fresh=True)
+
+    def redraw(self) -> None:
+        """Recompute the curve from the controls, redraw every panel and the torch code."""
+        try:
+            n_steps, base_lr, kwargs = self.settings()
+            curve = lr_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
+            momentum = self._momentum(n_steps, base_lr, kwargs)
+            code = torch_code(self.name, n_steps, base_lr, **kwargs)
+        except (ValueError, TypeError) as err:  # a combination torch refuses: say so, keep the last picture
+            self.valid = False
+            self._show_error(str(err))
+            return
+        self.valid = True
+        self.curve = curve
+        floor = 0.0
+        if self.plateau_panels is not None:
+            params = self.spec.resolve(n_steps, kwargs)
+            trace = plateau_trace(n_steps, base_lr, **params)
+            floor = self.plateau_panels.update(trace, params["metrics"], params, base_lr, self.log_scale.value)
+        self.lr_panel.update(curve, self.log_scale.value, self._sketch(n_steps), extra_low=floor)
+        moving = self.lr_panel.moving()
+        if self.momentum_panel is not None:
+            self.momentum_panel.update(momentum, n_steps)
+            moving += self.momentum_panel.moving()
+        if self.plateau_panels is not None:
+            moving += self.plateau_panels.moving()
+        self.image.value = self.figure.png(moving)
+        stats = f"lr: first {curve[0]:.4g}, last {curve[-1]:.4g}, max {curve.max():.4g}"
+        self._last_code_html = _code_html(code) + f"<div style='font-size:13px'>{stats}</div>"
+        self.message.value = self._last_code_html
+
+    def _momentum(self, n_steps: int, base_lr: float, kwargs: dict[str, Any]) -> np.ndarray | None:
+        if self.spec.momentum is None or not self.spec.resolve(1, kwargs, with_data=False).get("cycle_momentum"):
+            return None
+        return momentum_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
+
+    def _sketch(self, n_steps: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The blog's sketch as (x, y), if shown: over its 100 epochs, or stretched over a fixed-length schedule."""
+        if not (self.show_blog.value and self.name in BLOG_SCHEDULERS):
+            return None
+        stretch = self.spec.length_of is not None
+        x = np.linspace(0, n_steps - 1, BLOG_EPOCHS) if stretch else np.arange(BLOG_EPOCHS, dtype=float)
+        return x, blog_sketch(self.name, BLOG_EPOCHS, BLOG_BASE_LR)
+
+    def _show_error(self, text: str) -> None:
+        self.message.value = (
+            f"<div style='color:#b00;font-weight:bold;font-size:13px'>Not drawn: {html.escape(text)}</div>"
+            "<div style='font-size:13px'>The picture and the code below are for the last values that worked.</div>"
+            + self._last_code_html
+        )
+
+    # --- events -------------------------------------------------------------------------------
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self._update_enabled()
+        self.redraw()
+        self._schedule_release()
+
+    def on_release(self, callback: Callable[[Explorer], None]) -> None:
+        """Call ``callback(explorer)`` once the controls have settled after a change (valid values only).
+
+        "Settled" is :data:`SETTLE_SECONDS` without a new value: after a mouse release, a key
+        press, or a pause while dragging. Exceptions in the callback are shown under the picture.
+
+        >>> ex = explore("StepLR")
+        >>> ex.on_release(lambda e: print("release:", e.settings()[2]))
+        >>> ex.controls["gamma"].value = 0.5
+        release: {'step_size': 10, 'gamma': 0.5}
+        """
+        self._release_callbacks.append(callback)
+
+    def _schedule_release(self) -> None:
+        if not self._release_callbacks:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (plain Python): the change is final at once
+            self._release()
+            return
+        if self._release_handle is not None:
+            self._release_handle.cancel()
+        self._release_handle = loop.call_later(SETTLE_SECONDS, self._release)
+
+    def _release(self) -> None:
+        self._release_handle = None
+        if not self.valid:
+            return
+        for callback in self._release_callbacks:
+            try:
+                callback(self)
+            except Exception as err:  # a learner's callback: show its error where they look, not in a log
+                self._show_error(f"{getattr(callback, '__name__', 'callback')} raised {type(err).__name__}: {err}")
+
+    # --- display ------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
         # The text/plain output nbval compares: stable, unlike the default repr with PNG bytes.
         return f"<lrutils explorer: {self.name}, {len(self.controls)} controls>"
 
-    def _build_figure(self) -> None:
-        panels = 2 if self.spec.momentum is not None or self.spec.unit == "metric" else 1
-        self.figure = Figure(figsize=(7.0, 2.6 * panels), dpi=72, layout="constrained")
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.axes = self.figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0]
-        ax = self.axes[0]
-        (self.blog_line,) = ax.plot([], [], "--", color="gray", label="blog's sketch")
-        (self.line,) = ax.plot([], [], color=COLORS.get(self.name, "tab:blue"), label=f"torch {self.name}")
-        ax.set_ylabel("learning rate")
-        ax.grid(True, alpha=0.3)
-        ax.legend(loc="upper right", fontsize="small")
-        self.cut_marks = None
-        if panels == 2:
-            (self.second_line,) = self.axes[1].plot([], [], color="black")
-            self.axes[1].set_ylabel("momentum" if self.spec.momentum is not None else "val loss (metric)")
-            self.axes[1].grid(True, alpha=0.3)
-        self.axes[-1].set_xlabel(
-            {"epoch": "epoch", "batch": "batch (optimizer step)", "metric": "epoch"}[self.spec.unit]
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The live widget, plus the first picture as ``image/png`` for readers without a kernel.
+
+        JupyterLab shows one MIME type per output: the widget when the notebook runs (trusted
+        output), the picture where widgets cannot run (GitHub, nbviewer, an untrusted notebook).
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:
+            return None
+        width, height = self.figure.css_size
+        if self._saved_png is None:  # compressed hard once: it is stored in the notebook file
+            self._saved_png = compact_png(self._first_png)
+        data["image/png"] = base64.b64encode(self._saved_png).decode("ascii")
+        return data, {"image/png": {"width": width, "height": height}}
+
+
+def _base_lr_spec(spec: Any) -> ParamSpec:
+    if spec.base_lr_keyword is not None:
+        return ParamSpec(
+            "base_lr", "float", DEFAULT_BASE_LR, low=0.0, slider=BASE_LR.slider, log=True,
+            help=f"{spec.name}'s own {spec.base_lr_keyword}: the bottom of the wave",
+        )  # fmt: skip
+    return BASE_LR
+
+
+def _check_explorer_steps(n_steps: Any) -> int:
+    n_steps = check_n_steps(n_steps)
+    if n_steps > EXPLORER_MAX_STEPS:
+        raise ValueError(
+            f"an explorer draws n_steps from 1 to {EXPLORER_MAX_STEPS:,} (it redraws on every slider move), "
+            f"got {n_steps:,}; for longer runs use lrutils.lr_curve and lrutils.plotting.plot_curve"
         )
+    return n_steps
 
-    def values(self) -> dict[str, Any]:
-        """The current value of every control, by name."""
-        return {
-            key: parse_int_list(control.value, key) if isinstance(control, widgets.Text) else control.value
-            for key, control in self.controls.items()
-        }
 
-    def curve_kwargs(self) -> tuple[int, float, dict[str, Any]]:
-        """(n_steps, base_lr, kwargs) for ``lr_curve`` from the current control values."""
-        kwargs = {**self.fixed, **self.values()}
-        base_lr = kwargs.pop("base_lr", BLOG_BASE_LR)
-        length = self.spec.length_param
-        n_steps = kwargs[length] if length is not None else kwargs.pop("n_steps")
-        if self.spec.unit == "metric":
-            kwargs["metrics"] = synthetic_val_loss(
-                n_steps - 1, flat_from=kwargs.pop("loss flattens at"), noise=kwargs.pop("loss noise"), seed=0
-            )
-        return n_steps, base_lr, kwargs
-
-    def torch_call(self, kwargs: dict[str, Any] | None = None) -> str:
-        """The torch line that gives the curve drawn now (``kwargs`` from :meth:`curve_kwargs`)."""
-        kwargs = dict(self.curve_kwargs()[2] if kwargs is None else kwargs)
-        kwargs.pop("metrics", None)
-        defaults = {p.name: p.default for p in self.spec.params}
-        args = ", ".join(
-            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={getattr(v, '__qualname__', None) or v!r}"
-            for k, v in kwargs.items()
-            if defaults.get(k) != v
-        )
-        return f"torch.optim.lr_scheduler.{self.name}(optimizer{', ' if args else ''}{args})"
-
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Recompute the curve from the controls and replace the picture's PNG bytes."""
-        try:
-            n_steps, base_lr, kwargs = self.curve_kwargs()
-            curve = lr_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
-        except (ValueError, TypeError) as err:  # a combination torch refuses: say so, keep the picture
-            self.message.value = f"<b style='color:#b00'>{err}</b>"
-            return
-        self.curve = curve
-        steps = np.arange(n_steps)
-        self.line.set_data(steps, curve)
-        blog = self.show_blog.value and self.name in BLOG_SCHEDULERS
-        # The sketch is drawn over 100 epochs; a schedule with a fixed length (one-cycle) spans the
-        # whole run in the sketch, so stretch it over that length.
-        stretch = self.spec.length_param is not None
-        sketch_x = np.linspace(0, n_steps - 1, BLOG_EPOCHS) if stretch else np.arange(BLOG_EPOCHS)
-        self.blog_line.set_data((sketch_x, blog_sketch(self.name)) if blog else ([], []))
-        ax = self.axes[0]
-        top = max(float(curve.max()), BLOG_BASE_LR if blog else 0.0)
-        ax.set_xlim(0, max(n_steps - 1, BLOG_EPOCHS - 1 if blog and not stretch else 1))
-        positive = curve[curve > 0]
-        log = bool(self.log_scale.value and positive.size)
-        if ax.get_yscale() != ("log" if log else "linear"):  # switching resets ticks: only when asked
-            ax.set_yscale("log" if log else "linear")
-        if log:
-            ax.set_ylim(max(float(positive.min()), top * 1e-9) / 1.5, top * 1.5)
-        else:
-            ax.set_ylim(min(0.0, float(curve.min())), top * 1.08 if top > 0 else 1.0)
-        if self.spec.momentum is not None:
-            second = (
-                momentum_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
-                if kwargs.get("cycle_momentum")
-                else np.full(n_steps, np.nan)
-            )
-            self._set_second(steps, second)
-        elif self.spec.unit == "metric":
-            metric = np.asarray(kwargs["metrics"])
-            self._set_second(np.arange(1, n_steps), metric)
-            if self.cut_marks is not None:
-                self.cut_marks.remove()
-            cuts = np.nonzero(np.diff(curve))[0] + 1
-            # Full-height marks in axes coordinates, right on a linear or a log axis.
-            self.cut_marks = ax.vlines(
-                cuts, 0, 1, transform=ax.get_xaxis_transform(), colors="red", linestyles=":", linewidth=1
-            )
-        self.message.value = (
-            f"<code>{self.torch_call(kwargs)}</code> &nbsp; lr: first {curve[0]:.4g}, "
-            f"last {curve[-1]:.4g}, max {curve.max():.4g}"
-        )
-        buffer = io.BytesIO()
-        self.canvas.print_png(buffer)
-        self.image.value = buffer.getvalue()
-
-    def _set_second(self, x: np.ndarray, y: np.ndarray) -> None:
-        self.second_line.set_data(x, y)
-        finite = y[np.isfinite(y)]
-        if finite.size:
-            low, high = float(finite.min()), float(finite.max())
-            pad = (high - low) * 0.1 or 0.05
-            self.axes[1].set_ylim(low - pad, high + pad)
+def _code_html(code: str) -> str:
+    style = "margin:4px 0;font-size:12px;line-height:1.35;white-space:pre-wrap"  # wraps at spaces if narrow
+    return f"<pre class='lrutils-code' style='{style}'>{html.escape(code)}</pre>"
 
 
 def explore(name: str, **overrides: Any) -> Explorer:
-    """An explorer for scheduler ``name``: every parameter on a slider, the curve redrawn in place.
+    """An explorer for scheduler ``name``: a control per parameter, the curve and its torch code redrawn.
 
-    ``overrides`` set starting values (any parameter, plus ``base_lr`` and ``n_steps``).
+    ``overrides`` set starting values: any keyword ``lr_curve`` takes (``base_lr``, ``n_steps``,
+    the scheduler's own, ``metrics=`` for ReduceLROnPlateau). A value outside a slider's usual
+    range widens the slider; a value the scheduler refuses is a clear error.
 
     >>> ex = explore("StepLR", step_size=5)
     >>> ex.controls["gamma"].value = 0.5   # what moving the slider does
@@ -247,18 +414,41 @@ def explore(name: str, **overrides: Any) -> Explorer:
     return Explorer(name, **overrides)
 
 
-def benchmark_updates(name: str, n_updates: int = 30) -> list[float]:
-    """Seconds per slider update (curve recomputed and PNG re-rendered), for ``make bench``.
+def benchmark_updates(name: str, n_updates: int = 30, key: str | None = None) -> list[float]:
+    """Seconds per slider update (curve recomputed, picture and code redrawn), for ``make bench``.
 
-    >>> len(benchmark_updates("StepLR", n_updates=2))
-    2
+    Moves slider ``key`` across its range; by default ``n_steps`` (or the schedule's own length,
+    OneCycleLR's ``total_steps``): the x axis changes, so the whole picture is redrawn each time.
+
+    >>> len(benchmark_updates("StepLR", n_updates=2)), len(benchmark_updates("StepLR", 2, key="gamma"))
+    (2, 2)
     """
     explorer = explore(name)
-    slider = next(c for c in explorer.controls.values() if isinstance(c, (widgets.IntSlider, widgets.FloatSlider)))
-    values = np.linspace(slider.min, slider.max, n_updates + 1)[1:]
+    if key is None:
+        key = "n_steps" if "n_steps" in explorer.controls else explorer.spec.length_param
+    slider = explorer.controls[key]
+    if isinstance(slider, widgets.IntSlider):
+        values = [int(v) for v in np.linspace(slider.min, slider.max, n_updates + 1)[1:]]
+    else:
+        options = [value for _, value in slider.options]
+        values = [options[int(i)] for i in np.linspace(0, len(options) - 1, n_updates + 1)[1:]]
     times = []
     for value in values:
         start = time.perf_counter()
-        slider.value = int(value) if isinstance(slider, widgets.IntSlider) else float(value)
+        slider.value = value
         times.append(time.perf_counter() - start)
     return times
+
+
+def first_parameter_slider(name: str) -> str | None:
+    """The first of a scheduler's own parameters that an explorer shows on a slider (for ``make bench``).
+
+    >>> first_parameter_slider("OneCycleLR")
+    'max_lr'
+    """
+    explorer = explore(name)
+    names = {p.name for p in explorer.spec.params}
+    return next((k for k, c in explorer.controls.items() if k in names and isinstance(c, _SLIDERS)), None)
+
+
+_SLIDERS = (widgets.IntSlider, widgets.SelectionSlider)

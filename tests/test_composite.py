@@ -258,6 +258,7 @@ BAD = [
         ValueError,
         ["lr_lambda(3)", "finite"],
     ),
+    ("LambdaLR", {"lr_lambda": lambda t: 1 / (t - 2)}, ValueError, ["lr_lambda(2) raised ZeroDivisionError"]),
     ("warmup_cosine", {"T_max": 10}, TypeError, ["warmup_cosine needs warmup_steps"]),
     ("warmup_cosine", {"warmup_steps": 0, "T_max": 10}, ValueError, ["warmup_steps", ">= 1"]),
     (

@@ -207,7 +207,7 @@ def test_explorers_draw_lr_curve_and_momentum() -> None:
     n_steps, base_lr, kwargs = ex.curve_kwargs()
     assert base_lr == 0.01 and n_steps == 120
     assert np.array_equal(ex.curve, lr_curve("CyclicLR", 120, base_lr=0.01, **kwargs))
-    assert np.array_equal(ex.second_line.get_ydata(), momentum_curve("CyclicLR", 120, base_lr=0.01, **kwargs))
+    assert np.array_equal(ex.momentum_panel.line.get_ydata(), momentum_curve("CyclicLR", 120, base_lr=0.01, **kwargs))
     ex.controls["mode"].value = "triangular2"
     assert ex.curve[60:].max() < ex.curve[:40].max()
     ex = lrutils.explore("CosineAnnealingWarmRestarts", T_mult=2)

@@ -1,7 +1,8 @@
 """`make bench`: one table of the numbers the project promises (measured, never asserted in tests).
 
 - lr_curve (numpy) vs stepping the real torch scheduler for 100,000 steps, and their ratio;
-- slider update latency of `lrutils.explore` (curve recomputed + PNG re-rendered): median and p95;
+- slider update latency of `lrutils.explore` (curve, picture and code redrawn): median and p95,
+  moving n_steps (the whole picture is redrawn) and moving a scheduler parameter (curves only);
 - training jobs: one run, a 10-seed comparison, the fair bake-offs (tuning included), the range test;
 - live-training explorer updates (retrain on slider release + redraw);
 - wall time of executing each notebook (fresh kernel, as nbval does).
@@ -98,16 +99,27 @@ def bench_curves() -> list[str]:
 
 
 def bench_sliders() -> list[str]:
-    """Median and p95 of one slider update (curve + re-render) per explorer."""
+    """Median and p95 of one slider update (curve + picture + code) per explorer, two kinds of move.
+
+    n_steps changes the x axis, so the whole picture is drawn again; a scheduler parameter leaves
+    the axes as they are, so only the curves are drawn over the saved background.
+    """
     if not hasattr(lrutils, "explore"):
         return ["(explore not available)"]
-    from lrutils.widgets import benchmark_updates
+    from lrutils.widgets import benchmark_updates, first_parameter_slider
 
-    rows = ["| explorer | median update (ms) | p95 (ms) |", "|---|---:|---:|"]
+    rows = [
+        "| explorer | n_steps: median (ms) | p95 (ms) | parameter moved | median (ms) | p95 (ms) |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
     for name in lrutils.scheduler_names():
         times = benchmark_updates(name, n_updates=30)
-        p95 = float(np.percentile(times, 95))
-        rows.append(f"| {name} | {statistics.median(times) * 1e3:.1f} | {p95 * 1e3:.1f} |")
+        key = first_parameter_slider(name)
+        moves = benchmark_updates(name, n_updates=30, key=key)
+        rows.append(
+            f"| {name} | {statistics.median(times) * 1e3:.1f} | {float(np.percentile(times, 95)) * 1e3:.1f} "
+            f"| {key} | {statistics.median(moves) * 1e3:.1f} | {float(np.percentile(moves, 95)) * 1e3:.1f} |"
+        )
     return rows
 
 

@@ -6,7 +6,7 @@ adding a scheduler means adding one spec here.
 
 from __future__ import annotations
 
-from ._spec import REQUIRED, ParamSpec, ScheduleSpec
+from ._spec import REQUIRED, ParamSpec, ScheduleSpec, did_you_mean
 from .cosine import COSINE_ANNEALING_LR
 from .cyclic import CYCLIC_LR
 from .decay import EXPONENTIAL_LR, STEP_LR
@@ -59,7 +59,8 @@ def get_spec(name: object) -> ScheduleSpec:
 
     if name in COMPOSITES:
         return COMPOSITES[name]
-    raise ValueError(f"unknown scheduler {name!r}; expected one of {', '.join([*SCHEDULES, *COMPOSITES])}")
+    known = [*SCHEDULES, *COMPOSITES]
+    raise ValueError(f"unknown scheduler {name!r}{did_you_mean(name, known)} (expected one of {', '.join(known)})")
 
 
 __all__ = ["BLOG_SCHEDULERS", "REQUIRED", "SCHEDULES", "ParamSpec", "ScheduleSpec", "get_spec", "scheduler_names"]

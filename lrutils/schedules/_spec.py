@@ -7,9 +7,10 @@ parameters, its torch-free curve and the way it is meant to be stepped.
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,13 +25,32 @@ Unit = Literal["epoch", "batch", "metric"]
 REQUIRED = object()
 """Sentinel default: torch has no default for this keyword, the caller must pass it."""
 
+MAX_STEPS = 10_000_000
+"""The longest curve lrutils computes: 10 million steps (80 MB of float64 per curve). A longer
+request is refused at once with a clear message instead of filling the memory."""
+
+
+def did_you_mean(word: object, candidates: Iterable[object]) -> str:
+    """``"; did you mean 'x'?"`` for the closest candidate (case ignored), or ``""`` if none is close.
+
+    >>> did_you_mean("steplr", ["StepLR", "ExponentialLR"])
+    "; did you mean 'StepLR'?"
+    >>> did_you_mean("xyz", ["StepLR"])
+    ''
+    """
+    by_lower = {str(c).lower(): c for c in candidates}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
+
 
 @dataclass(frozen=True)
 class ParamSpec:
     """One keyword argument of a scheduler.
 
     ``low``/``high`` bound the valid values (``*_open`` makes that bound exclusive); ``slider``
-    gives the (min, max) an explorer shows, ``log`` asks for a logarithmic slider.
+    gives the (min, max) an explorer shows, ``log`` asks for a logarithmic slider, ``presets`` for
+    a menu of a few values instead (a slider would do nothing over most of its range).
+    ``only_if=(other, value)``: the parameter changes nothing unless ``other == value``.
 
     >>> ParamSpec("gamma", "float", 0.1, low=0.0, low_open=True).check(0.5)
     0.5
@@ -49,6 +69,8 @@ class ParamSpec:
     optional: bool = False  # None is accepted (e.g. OneCycleLR's total_steps)
     example: Any = None  # where an explorer starts when torch has no default (REQUIRED)
     help: str = ""
+    only_if: tuple[str, Any] | None = None  # (other parameter, value) it needs to matter at all
+    presets: tuple[Any, ...] = ()  # an explorer offers these in a menu instead of a slider
 
     @property
     def start(self) -> Any:
@@ -109,7 +131,8 @@ class ParamSpec:
             return value
         if self.kind == "choice":
             if value not in self.choices:
-                raise ValueError(f"{where}{self.name}={value!r} is not valid; expected {self.accepts()}")
+                hint = did_you_mean(value, self.choices) if isinstance(value, str) else ""
+                raise ValueError(f"{where}{self.name}={value!r} is not valid; expected {self.accepts()}{hint}")
             return value
         if self.kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
@@ -203,6 +226,7 @@ class ScheduleSpec:
     check_data: Callable[[int, dict[str, Any]], None] | None = None  # validates the extra keywords
     factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
     length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
+    length_of: Callable[[dict[str, Any]], int] | None = None  # that length from resolved parameters
     ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
     base_lr_keyword: str | None = None  # torch keyword that receives lrutils' base_lr (CyclicLR's own base_lr)
 
@@ -226,8 +250,10 @@ class ScheduleSpec:
         known = {p.name for p in self.params} | set(self.extra_keywords)
         unknown = sorted(set(kwargs) - known)
         if unknown:
+            hints = [did_you_mean(word, known).removeprefix("; ") for word in unknown]
+            hint = "".join(f" ({word}: {h})" for word, h in zip(unknown, hints, strict=True) if h)
             raise TypeError(
-                f"{self.name} got unexpected keyword(s) {', '.join(unknown)}; "
+                f"{self.name} got unexpected keyword(s) {', '.join(unknown)}{hint}; "
                 f"it accepts {', '.join(sorted(known)) or 'no keywords'}"
             )
         out: dict[str, Any] = {}
@@ -249,12 +275,18 @@ class ScheduleSpec:
 
 
 def check_n_steps(n_steps: Any) -> int:
-    """Validate the number of steps of a curve.
+    """Validate the number of steps of a curve: an int from 1 to :data:`MAX_STEPS`.
 
     >>> check_n_steps(3)
     3
     """
-    return ParamSpec("n_steps", "int", REQUIRED, low=1).check(n_steps)
+    n_steps = ParamSpec("n_steps", "int", REQUIRED, low=1).check(n_steps)
+    if n_steps > MAX_STEPS:
+        raise ValueError(
+            f"n_steps must be an int from 1 to {MAX_STEPS:,} (lrutils' cap: such a curve already takes "
+            f"{MAX_STEPS * 8 // 10**6} MB), got {n_steps:,}"
+        )
+    return n_steps
 
 
 def check_base_lr(base_lr: Any) -> float:

@@ -15,7 +15,8 @@ def step_lr_curve(n_steps: int, base_lr: float, *, step_size: int, gamma: float)
     """
     n_decays = (n_steps - 1) // step_size + 1
     # One power per plateau, each repeated step_size times: far cheaper than a power per step.
-    return np.repeat(base_lr * gamma ** np.arange(n_decays, dtype=float), step_size)[:n_steps]
+    # Never more than n_steps copies: memory follows n_steps, not step_size (which may be 10**10).
+    return np.repeat(base_lr * gamma ** np.arange(n_decays, dtype=float), min(step_size, n_steps))[:n_steps]
 
 
 def exponential_lr_curve(n_steps: int, base_lr: float, *, gamma: float) -> np.ndarray:

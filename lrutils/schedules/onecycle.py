@@ -137,8 +137,10 @@ ONE_CYCLE_LR = ScheduleSpec(
             example=1000,
             help="optimizer steps in the whole cycle (batches, not epochs)",
         ),
-        ParamSpec("epochs", "int", None, low=1, optional=True, help="with steps_per_epoch: total_steps"),
-        ParamSpec("steps_per_epoch", "int", None, low=1, optional=True, help="batches per epoch"),
+        ParamSpec(
+            "epochs", "int", None, low=1, optional=True, slider=(1, 50), help="with steps_per_epoch: total_steps"
+        ),
+        ParamSpec("steps_per_epoch", "int", None, low=1, optional=True, slider=(1, 200), help="batches per epoch"),
         ParamSpec(
             "pct_start",
             "float",
@@ -152,7 +154,16 @@ ONE_CYCLE_LR = ScheduleSpec(
         ),
         ParamSpec("anneal_strategy", "choice", "cos", choices=("cos", "linear"), help="shape of each phase"),
         ParamSpec("cycle_momentum", "bool", True, help="also move momentum, opposite to the lr"),
-        ParamSpec("base_momentum", "float", 0.85, low=0.0, high=1.0, slider=(0.5, 1.0), help="momentum at the peak lr"),
+        ParamSpec(
+            "base_momentum",
+            "float",
+            0.85,
+            low=0.0,
+            high=1.0,
+            slider=(0.5, 1.0),
+            help="momentum at the peak lr",
+            only_if=("cycle_momentum", True),
+        ),
         ParamSpec(
             "max_momentum",
             "float",
@@ -161,6 +172,7 @@ ONE_CYCLE_LR = ScheduleSpec(
             high=1.0,
             slider=(0.5, 1.0),
             help="momentum at the start and the end",
+            only_if=("cycle_momentum", True),
         ),
         ParamSpec(
             "div_factor",
@@ -190,5 +202,6 @@ ONE_CYCLE_LR = ScheduleSpec(
     momentum=onecycle_momentum,
     check_together=_check_onecycle,
     length_param="total_steps",
+    length_of=total_steps_of,
     ignores_base_lr=True,
 )

@@ -11,13 +11,14 @@ Run: ``make test-browser`` (or ``bash tools/install_browser.sh .venv`` then
 
 Environment:
     LRUTILS_BROWSER_NOTEBOOKS  folder whose ``*.ipynb`` files are tested
-                               (default: ``<repo>/notebooks``); e.g.
+                               (default: ``<repo>/notebooks`` plus
+                               ``fixtures/03_every_explorer.ipynb``); e.g.
                                ``tests/browser/fixtures`` (must pass) or
                                ``tests/browser/fixtures/broken`` (must FAIL the
                                slider check).
     LRUTILS_BROWSER_HEADED=1   show the browser window (needs a display).
 
-Outputs (git-ignored): ``build/screenshots/<notebook>-explorer0-*.png`` and
+Outputs (git-ignored): ``build/screenshots/<notebook>-explorerNN-<scheduler>-*.png`` and
 ``build/jupyter-browser-test.log`` (the server log).
 """
 
@@ -41,6 +42,7 @@ from .lab_server import LabServer, free_port, stop_server, write_settings
 from .page_helpers import ConsoleErrors
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+EVERY_EXPLORER = Path(__file__).resolve().parent / "fixtures" / "03_every_explorer.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -70,9 +72,12 @@ def notebook_dir() -> Path:
 
 
 def notebook_paths() -> list[Path]:
-    """The notebooks to test, sorted by name."""
+    """The notebooks to test, sorted by name; by default also every explorer lrutils has."""
     folder = notebook_dir()
-    return sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    if not os.environ.get("LRUTILS_BROWSER_NOTEBOOKS"):
+        paths.append(EVERY_EXPLORER)  # whatever the notebooks show, every explorer is checked and screenshotted
+    return paths
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -99,6 +104,9 @@ def lab_server() -> Iterator[LabServer]:
         shutil.copytree(source, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     else:
         root_dir.mkdir()
+    for path in notebook_paths():
+        if not (root_dir / path.name).exists():  # the every-explorer fixture, served beside the notebooks
+            shutil.copy(path, root_dir / path.name)
     jupyter_state = state_dir / "jupyter"
     env = dict(os.environ)
     for var, sub in [
@@ -205,8 +213,8 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def browser_context(browser: Any) -> Iterator[Any]:
-    """One browser context for the session (shares the HTTP cache between notebooks)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    """One browser context for the session (shares the HTTP cache between notebooks), 1366x768."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})  # a common laptop / projector size
     try:
         yield context
     finally:
