@@ -50,6 +50,11 @@ class _Factor:
     def __call__(self, t: int) -> float:
         raise NotImplementedError
 
+    def source(self) -> str:
+        """A ``def`` with these settings written in: the same operations as :meth:`__call__`, as
+        plain Python to paste into a training script (no lrutils needed)."""
+        raise NotImplementedError
+
 
 class NoamFactor(_Factor):
     """``d_model**-0.5 * min(step**-0.5, step * warmup_steps**-1.5)`` with ``step = t + 1``."""
@@ -62,6 +67,20 @@ class NoamFactor(_Factor):
     def __call__(self, t: int) -> float:
         step = t + 1  # the paper's step_num: the first optimizer step (t = 0) is step 1
         return self.d_model**-0.5 * min(step**-0.5, step * self.warmup_steps**-1.5)
+
+    def source(self) -> str:
+        """The factor as a ``def``.
+
+        >>> print(noam_factor(512, 4000).source())
+        def noam(t):  # Vaswani et al. 2017: step_num = t + 1
+            step = t + 1
+            return 512**-0.5 * min(step**-0.5, step * 4000**-1.5)
+        """
+        return (
+            "def noam(t):  # Vaswani et al. 2017: step_num = t + 1\n"
+            "    step = t + 1\n"
+            f"    return {self.d_model!r}**-0.5 * min(step**-0.5, step * {self.warmup_steps!r}**-1.5)"
+        )
 
 
 class LinearWarmupDecayFactor(_Factor):
@@ -77,6 +96,16 @@ class LinearWarmupDecayFactor(_Factor):
         if t < w:
             return float(t) / float(max(1, w))
         return max(0.0, float(n - t) / float(max(1, n - w)))
+
+    def source(self) -> str:
+        """The factor as a ``def`` (transformers' linear schedule with warm-up)."""
+        return (
+            "def linear_warmup_decay(t):  # transformers: get_linear_schedule_with_warmup\n"
+            f"    w, n = {self.warmup_steps!r}, {self.total_steps!r}\n"
+            "    if t < w:\n"
+            "        return float(t) / float(max(1, w))\n"
+            "    return max(0.0, float(n - t) / float(max(1, n - w)))"
+        )
 
 
 class WarmupCosineFloorFactor(_Factor):
@@ -94,6 +123,19 @@ class WarmupCosineFloorFactor(_Factor):
         progress = float(t - w) / float(max(1, n - w))
         factor = 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress))
         return max(0.0, factor * (1 - r) + r)
+
+    def source(self) -> str:
+        """The factor as a ``def`` (transformers' cosine with a minimum lr)."""
+        return (
+            "import math\n\n\n"
+            "def warmup_cosine_floor(t):  # transformers: get_cosine_with_min_lr_schedule_with_warmup\n"
+            f"    w, n, r = {self.warmup_steps!r}, {self.total_steps!r}, {self.min_lr_ratio!r}\n"
+            "    if t < w:\n"
+            "        return float(t) / float(max(1, w))\n"
+            "    progress = float(t - w) / float(max(1, n - w))\n"
+            "    factor = 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress))\n"
+            "    return max(0.0, factor * (1 - r) + r)"
+        )
 
 
 class Wsd1SqrtFactor(_Factor):
@@ -116,6 +158,24 @@ class Wsd1SqrtFactor(_Factor):
             progress = float(t - w - s) / float(max(1, d))
             return max(0.0, (1.0 - math.sqrt(progress)) * (1.0 - r) + r)
         return r
+
+    def source(self) -> str:
+        """The factor as a ``def`` (transformers' WSD schedule with a 1-sqrt decay)."""
+        return (
+            "import math\n\n\n"
+            "def wsd_1sqrt(t):  # transformers: get_wsd_schedule, decay_type='1-sqrt'\n"
+            f"    w, s, d = {self.warmup_steps!r}, {self.stable_steps!r}, {self.decay_steps!r}\n"
+            f"    r = {self.min_lr_ratio!r}\n"
+            "    if t < w:\n"
+            "        progress = float(t) / float(max(1, w))\n"
+            "        return max(0.0, progress * (1.0 - r) + r)\n"
+            "    if t < w + s:\n"
+            "        return 1.0\n"
+            "    if t < w + s + d:\n"
+            "        progress = float(t - w - s) / float(max(1, d))\n"
+            "        return max(0.0, (1.0 - math.sqrt(progress)) * (1.0 - r) + r)\n"
+            "    return r"
+        )
 
 
 # --- parameters ------------------------------------------------------------------------------------
@@ -281,6 +341,10 @@ def wsd_1sqrt_curve(
 # --- specs (registered in lrutils.composite.COMPOSITES) --------------------------------------------
 
 
+FACTOR_MAKERS: dict[str, Any] = {}
+"""Recipe name -> the function that builds its factor (filled in below, for printed code)."""
+
+
 def _factory(make: Any) -> Any:
     def factory(optimizer: torch.optim.Optimizer, **params: Any) -> torch.optim.lr_scheduler.LambdaLR:
         return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=make(**params))
@@ -327,6 +391,12 @@ WSD_1SQRT = ScheduleSpec(
 )
 
 WILD_RECIPES: tuple[ScheduleSpec, ...] = (NOAM, LINEAR_WARMUP_DECAY, WARMUP_COSINE_FLOOR, WSD_1SQRT)
+FACTOR_MAKERS.update(
+    noam=noam_factor,
+    linear_warmup_decay=linear_warmup_decay_factor,
+    warmup_cosine_floor=warmup_cosine_floor_factor,
+    wsd_1sqrt=wsd_1sqrt_factor,
+)
 """The four published recipes, by name: ``noam``, ``linear_warmup_decay``, ``warmup_cosine_floor``, ``wsd_1sqrt``."""
 
 

@@ -84,7 +84,15 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
     if spec.ignores_base_lr:
         lines.append(f"# {spec.name} ignores this lr: it starts at max_lr / div_factor")
     lines.append(f"optimizer = torch.optim.SGD(model.parameters(), lr={value_text(base_lr)})")
-    if spec.name in RECIPE_NAMES:  # lrutils recipes: torch has no such class, so spell out the SequentialLR
+    from .recipes import FACTOR_MAKERS
+
+    if spec.name in FACTOR_MAKERS:  # a published recipe: LambdaLR with its factor written out as a def
+        factor = FACTOR_MAKERS[spec.name](**spec.resolve(n_steps, kwargs, with_data=False))
+        source = factor.source()
+        prelude.extend([*source.splitlines(), "", ""])
+        function = source.split("def ", 1)[1].split("(", 1)[0]
+        call = _Call("LambdaLR", [(None, "optimizer"), ("lr_lambda", function)])
+    elif spec.name in RECIPE_NAMES:  # lrutils recipes: torch has no such class, so spell out the SequentialLR
         from . import composite
 
         recipe = _Call(f"lrutils.{spec.name}", _arguments(spec, kwargs))
