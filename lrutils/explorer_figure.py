@@ -154,6 +154,10 @@ class ExplorerFigure:
             key.append((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), ax.get_ylabel(), entries))
         return tuple(key)
 
+    def set_moving(self, moving: Sequence[Artist]) -> None:
+        """Which artists move from one slider move to the next, without rendering (see :meth:`png`)."""
+        self._moving = list(moving)
+
     def png(self, moving: Sequence[Artist] | None = None, fresh: bool = False) -> bytes:
         """Draw and encode the picture as PNG, with :data:`FONT_KEY` in a text chunk.
 
@@ -166,7 +170,7 @@ class ExplorerFigure:
         b'\\x89PNG'
         """
         if moving is not None:
-            self._moving = list(moving)
+            self.set_moving(moving)
         key = self._still_key()
         if fresh or key != self._background_key:
             for artist in self._moving:

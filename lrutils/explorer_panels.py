@@ -28,7 +28,8 @@ class LrPanel:
     def __init__(self, figure: ExplorerFigure, ax: Axes, color: str, label: str) -> None:
         self.figure, self.ax = figure, ax
         (self.sketch,) = ax.plot([], [], "--", color="gray", label="blog's sketch")
-        (self.line,) = ax.plot([], [], color=color, linewidth=2, label=label)
+        # steps-post: the lr of step t holds until step t + 1 (a staircase, not a ramp)
+        (self.line,) = ax.plot([], [], color=color, linewidth=2, label=label, drawstyle="steps-post")
         ax.set_ylabel("learning rate", fontsize=FONT_PX)
         self.extra_handles: list[Artist] = []  # other panels' marks on this axis (plateau's cuts)
         self._legend: list[Artist] = []

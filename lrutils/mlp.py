@@ -181,13 +181,15 @@ def backward(net: StackedMLP, x: torch.Tensor, labels: torch.Tensor) -> Backward
     # ReLU's derivative as sign(relu(pre)) in {0, 1}: a float multiply, far cheaper than a bool mask
     delta2 = torch.bmm(delta3, w3.transpose(1, 2)) * torch.sign(f.act2)
     delta1 = torch.bmm(delta2, w2.transpose(1, 2)) * torch.sign(f.act1)
+    # The three bias gradients in one fixed-order sum: columns are summed independently.
+    b1, b2, b3 = torch.split(sum_rows(torch.cat([delta1, delta2, delta3], dim=2)), [w1.shape[2], w2.shape[2], 3], 2)
     grads = [
         torch.bmm(x.transpose(1, 2), delta1),
-        sum_rows(delta1),
+        b1,
         torch.bmm(f.act1.transpose(1, 2), delta2),
-        sum_rows(delta2),
+        b2,
         torch.bmm(f.act2.transpose(1, 2), delta3),
-        sum_rows(delta3),
+        b3,
     ]
     return Backward(grads, (top - picked).squeeze(-1), total.squeeze(-1))
 

@@ -123,34 +123,40 @@ def _power_of_two(k: torch.Tensor) -> torch.Tensor:
     return ((k.to(torch.int64) + 1023) << 52).view(torch.float64)
 
 
-def exp_portable(x: torch.Tensor) -> torch.Tensor:
-    """``exp(x)`` for float64 ``x``, rounded the same way on every CPU (about 1 ulp from torch.exp).
-
-    Range reduction ``x = k ln2 + r`` with ``|r| <= ln2 / 2``, a degree-13 Taylor polynomial for
-    ``exp(r)`` (truncation error < 1e-17), then ``* 2**k`` as two exact multiplies by powers of two
-    built from their exponent bits (so subnormal results and overflow to inf come out right).
-
-    >>> [f"{v:.15g}" for v in exp_portable(torch.tensor([0.0, 1.0, -745.2], dtype=torch.float64)).tolist()]
-    ['1', '2.71828182845905', '0']
-    """
-    x = torch.clamp(x, min=-1100.0, max=1100.0)  # beyond: 0 or inf either way; keeps k in range
+def _exp_parts(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``exp(x) = poly * 2**k``: Cody-Waite reduction ``x = k ln2 + r``, ``|r| <= ln2 / 2``, and a
+    degree-13 Taylor polynomial for ``exp(r)`` (truncation error < 1e-17)."""
     k = torch.round(x * _INV_LN2)
     r = (x - k * _LN2_HI) - k * _LN2_LO
     poly = torch.full_like(r, _EXP_TERMS[13])
     for coefficient in reversed(_EXP_TERMS[:13]):
         poly = poly * r + coefficient
+    return poly, k
+
+
+def exp_portable(x: torch.Tensor) -> torch.Tensor:
+    """``exp(x)`` for float64 ``x``, rounded the same way on every CPU (about 1 ulp from torch.exp).
+
+    ``* 2**k`` is two exact multiplies by powers of two built from their exponent bits, so
+    subnormal results and overflow to inf come out right.
+
+    >>> [f"{v:.15g}" for v in exp_portable(torch.tensor([0.0, 1.0, -745.2], dtype=torch.float64)).tolist()]
+    ['1', '2.71828182845905', '0']
+    """
+    poly, k = _exp_parts(torch.clamp(x, min=-1100.0, max=1100.0))  # beyond: 0 or inf either way
     half = torch.trunc(k / 2.0)
     return (poly * _power_of_two(half)) * _power_of_two(k - half)
 
 
 def exp_nonpositive(x: torch.Tensor) -> torch.Tensor:
-    """``exp(x)`` for float64 ``x <= 0`` inside a softmax: :func:`exp_portable`, floored at
-    :data:`EXP_FLOOR` (NaN stays NaN).
+    """``exp(x)`` for float64 ``x <= 0`` inside a softmax: floored at :data:`EXP_FLOOR`, so ``2**k``
+    is one normal power of two (the same bits as :func:`exp_portable`); NaN stays NaN.
 
     >>> exp_nonpositive(torch.tensor([0.0, -1.0], dtype=torch.float64)).tolist()
     [1.0, 0.36787944117144233]
     """
-    return exp_portable(torch.clamp(x, min=EXP_FLOOR, max=0.0))
+    poly, k = _exp_parts(torch.clamp(x, min=EXP_FLOOR, max=0.0))
+    return poly * _power_of_two(k)
 
 
 def geometric_sequence(start: float, end: float, n: int) -> torch.Tensor:

@@ -77,12 +77,15 @@ class Explorer(widgets.HBox):
     callback once the learner lets go, :meth:`render` re-renders the picture.
     """
 
-    def __init__(self, name: str, **overrides: Any) -> None:
+    def __init__(
+        self, name: str, fixed: dict[str, Any] | None = None, metric_label: str | None = None, **overrides: Any
+    ) -> None:
         self.name = name
         self.spec = get_spec(name)
+        self._metric_label = metric_label  # what the plateau's metric panel calls the metric
         self.controls: dict[str, widgets.ValueWidget] = {}
         self.fixed: dict[str, Any] = {}  # given, but not on a control (functions, stage lists, metrics)
-        self._start(dict(overrides))
+        self._start(dict(overrides), dict(fixed or {}))
         self.show_blog = widgets.Checkbox(value=name in BLOG_SCHEDULERS, description="blog's sketch", indent=False)
         self.show_blog.layout.display = None if name in BLOG_SCHEDULERS else "none"
         # Decays are easier to read on a log axis: equal factors become equal steps.
@@ -93,6 +96,7 @@ class Explorer(widgets.HBox):
         self.curve = np.zeros(0)
         self.valid = False
         self._last_code_html = ""
+        self._note = ""  # a line under the code (the live-training summary), kept across redraws
         self.extra_axes: list[Axes] = []
         self._extra_labels: list[str] = []
         self._release_callbacks: list[Callable[[Explorer], None]] = []
@@ -121,9 +125,14 @@ class Explorer(widgets.HBox):
 
     # --- starting values and controls ------------------------------------------------------------
 
-    def _start(self, overrides: dict[str, Any]) -> None:
-        """Validate what ``explore`` was given and build a control for every parameter that has a value."""
+    def _start(self, overrides: dict[str, Any], fixed: dict[str, Any]) -> None:
+        """Validate what ``explore`` was given and build a control for every parameter that has a value.
+
+        ``fixed`` values (``n_steps`` or scheduler keywords) are used but get no control: the live
+        training explorer keeps the run's length fixed this way."""
         spec = self.spec
+        fixed_n = fixed.pop("n_steps", None)
+        overrides.update(fixed)
         self._base_lr = check_base_lr(overrides.pop("base_lr", DEFAULT_BASE_LR))
         n_steps = overrides.pop("n_steps", None)
         self._n_steps = None if n_steps is None else _check_explorer_steps(n_steps)
@@ -143,7 +152,9 @@ class Explorer(widgets.HBox):
             spec.resolve(1, {**given, "metrics": self._metrics})  # the metric series itself
         if not spec.ignores_base_lr:
             self.controls["base_lr"] = make_control(_base_lr_spec(spec), self._base_lr)
-        if spec.length_of is None:
+        if fixed_n is not None:
+            self._n_steps = _check_explorer_steps(fixed_n)
+        elif spec.length_of is None:
             n_max = None if self._metrics is None else len(self._metrics) + 1
             default = N_STEPS.start if n_max is None else min(n_max, EXPLORER_MAX_STEPS)
             start_n = self._n_steps if self._n_steps is not None else default
@@ -154,7 +165,7 @@ class Explorer(widgets.HBox):
             self._n_steps = None
         for p in spec.params:
             value = start.get(p.name)
-            if p.kind in ("stages", "callable"):
+            if p.kind in ("stages", "callable") or p.name in fixed:
                 if value is not None:
                     self.fixed[p.name] = value
             elif value is not None:
@@ -233,7 +244,7 @@ class Explorer(widgets.HBox):
         self.momentum_panel = MomentumPanel(axes["momentum"]) if "momentum" in axes else None
         self.plateau_panels = None
         if "metric" in axes:
-            metric = "your metric" if self._metrics is not None else "val loss"
+            metric = self._metric_label or ("your metric" if self._metrics is not None else "val loss")
             self.plateau_panels = PlateauPanels(self.lr_panel, axes["metric"], axes["gain"], metric)
         self.extra_axes = self.figure.axes[len(kinds) :]
         for ax, label in zip(self.extra_axes, self._extra_labels, strict=True):
@@ -257,12 +268,44 @@ class Explorer(widgets.HBox):
         self.redraw()
         return self.extra_axes[-1]
 
+    def set_note(self, text: str) -> None:
+        """Show ``text`` (HTML) under the code until the next note, e.g. what the last training run gave.
+
+        >>> ex = explore("StepLR"); ex.set_note("hello"); ex.message.value.endswith("hello</div>")
+        True
+        """
+        self._note = f"<div style='font-size:13px;margin-top:4px'>{text}</div>"
+        self.message.value = self._last_code_html + self._note
+
+    def set_metrics(self, metrics: Any, show: bool = True) -> None:
+        """Replace the metric a ReduceLROnPlateau explorer reacts to (a live run's validation loss) and redraw.
+
+        ``show=False``: update the figure but leave rendering to a later :meth:`render`.
+
+        >>> ex = explore("ReduceLROnPlateau", metrics=[1.0] * 29, n_steps=30, patience=2)
+        >>> ex.set_metrics([1.0 - 0.01 * i for i in range(29)]); float(ex.curve[-1])
+        0.1
+        """
+        if self.spec.unit != "metric" or self._metrics is None:
+            raise ValueError(f"set_metrics needs a ReduceLROnPlateau explorer built with metrics=, not {self.name}")
+        self.spec.resolve(1, {**self.spec.resolve(1, self._settings_kwargs(), with_data=False), "metrics": metrics})
+        self._metrics = metrics
+        self.redraw(show=show)
+
+    def _settings_kwargs(self) -> dict[str, Any]:
+        kwargs = {**self.fixed, **self.values()}
+        kwargs.pop("base_lr", None)
+        kwargs.pop("n_steps", None)
+        return kwargs
+
     def render(self) -> None:
         """Re-render the whole picture from the figure as it is (after drawing into an added panel)."""
         self.image.value = self.figure.png(fresh=True)
 
-    def redraw(self) -> None:
-        """Recompute the curve from the controls, redraw every panel and the torch code."""
+    def redraw(self, show: bool = True) -> None:
+        """Recompute the curve from the controls, redraw every panel and the torch code.
+
+        ``show=False`` updates the figure without rendering it (a :meth:`render` follows)."""
         try:
             n_steps, base_lr, kwargs = self.settings()
             curve = lr_curve(self.name, n_steps, base_lr=base_lr, **kwargs)
@@ -286,10 +329,13 @@ class Explorer(widgets.HBox):
             moving += self.momentum_panel.moving()
         if self.plateau_panels is not None:
             moving += self.plateau_panels.moving()
-        self.image.value = self.figure.png(moving)
+        if show:
+            self.image.value = self.figure.png(moving)
+        else:
+            self.figure.set_moving(moving)
         stats = f"lr: first {curve[0]:.4g}, last {curve[-1]:.4g}, max {curve.max():.4g}"
         self._last_code_html = _code_html(code) + f"<div style='font-size:13px'>{stats}</div>"
-        self.message.value = self._last_code_html
+        self.message.value = self._last_code_html + self._note
 
     def _momentum(self, n_steps: int, base_lr: float, kwargs: dict[str, Any]) -> np.ndarray | None:
         if self.spec.momentum is None or not self.spec.resolve(1, kwargs, with_data=False).get("cycle_momentum"):
@@ -399,18 +445,28 @@ def _code_html(code: str) -> str:
     return f"<pre class='lrutils-code' style='{style}'>{html.escape(code)}</pre>"
 
 
-def explore(name: str, **overrides: Any) -> Explorer:
+def explore(name: str, train: bool = False, **overrides: Any) -> Explorer:
     """An explorer for scheduler ``name``: a control per parameter, the curve and its torch code redrawn.
 
     ``overrides`` set starting values: any keyword ``lr_curve`` takes (``base_lr``, ``n_steps``,
     the scheduler's own, ``metrics=`` for ReduceLROnPlateau). A value outside a slider's usual
     range widens the slider; a value the scheduler refuses is a clear error.
 
+    ``train=True`` adds the demo model's validation loss under the curve, retrained whenever the
+    learner lets go of a control (see :mod:`lrutils.live_training`): the schedule starts from the
+    training demo's settings over its fixed budget of 30 epochs.
+
     >>> ex = explore("StepLR", step_size=5)
     >>> ex.controls["gamma"].value = 0.5   # what moving the slider does
     >>> ex.curve[:6].round(4).tolist()
     [0.1, 0.1, 0.1, 0.1, 0.1, 0.05]
     """
+    if not isinstance(train, bool):
+        raise TypeError(f"train must be True or False, got {train!r}")
+    if train:
+        from .live_training import training_explorer
+
+        return training_explorer(name, **overrides)
     return Explorer(name, **overrides)
 
 

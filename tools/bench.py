@@ -155,7 +155,7 @@ def bench_training() -> list[str]:
 def bench_live_training() -> list[str]:
     """Median and p95 of one live-training explorer update (retrain + redraw), if the explorer has it."""
     try:
-        from lrutils.widgets import benchmark_training_updates
+        from lrutils.live_training import benchmark_training_updates
     except ImportError:
         return ["(live training not available)"]
     rows = ["| live-training explorer | median update (s) | p95 (s) |", "|---|---:|---:|"]

@@ -1,0 +1,167 @@
+"""``explore(name, train=True)``: the explorer retrains the demo model whenever the learner lets go.
+
+Under the lr curve, a panel shows the validation loss of the demo model trained with the schedule
+exactly as set (seed 0, SGD with momentum 0.9, :data:`~lrutils.training.DEFAULT_EPOCHS` epochs of
+30 batches), next to a constant lr of :data:`~lrutils.training.DEFAULT_LR` on the same seed. The
+run's length is the training budget, so it is fixed: ``n_steps`` (and OneCycleLR's ``epochs`` and
+``steps_per_epoch``) are not on sliders. ReduceLROnPlateau reacts to the run's own validation
+loss: after each run the explorer's metric panel shows that loss and the cuts it caused.
+
+One run takes about a third of a second (:mod:`lrutils.engine`); ``make bench`` measures a whole
+update (retrain and redraw).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .history import History
+from .schedules import get_spec
+from .style import color_for
+from .training import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch, train
+from .widgets import Explorer, first_parameter_slider
+
+LIVE_SEED = 0
+PANEL_LABEL = "val loss"
+
+
+@lru_cache(maxsize=4)
+def constant_reference(lr: float = DEFAULT_LR, epochs: int = DEFAULT_EPOCHS) -> History:
+    """The constant-lr run every live explorer draws for comparison (trained once per process)."""
+    return train(None, epochs=epochs, seed=LIVE_SEED, lr=lr)
+
+
+class LiveTraining:
+    """Retrains and draws the demo model for an :class:`~lrutils.widgets.Explorer` (its release hook)."""
+
+    def __init__(self, explorer: Explorer) -> None:
+        self.explorer = explorer
+        self.spec = explorer.spec
+        self.history: History | None = None
+        self.seconds = 0.0
+        self.summary = ""
+        self._legend_drawn = False
+        explorer.add_panel(PANEL_LABEL)
+        explorer.on_release(self.retrain)
+        self.retrain(explorer)
+
+    def _x(self, epochs: int) -> np.ndarray:
+        """Where each epoch's val loss goes on the explorer's x axis (epochs, or the epoch's last batch)."""
+        e = np.arange(epochs)
+        return (e + 1) * steps_per_epoch() - 1 if self.spec.unit == "batch" else e.astype(float)
+
+    def retrain(self, explorer: Explorer) -> None:
+        """Train with the explorer's settings, redraw the loss panel (and the plateau's real metric)."""
+        _, base_lr, kwargs = explorer.settings()
+        kwargs.pop("metrics", None)  # ReduceLROnPlateau trains on its own validation loss
+        for key in ("epochs", "steps_per_epoch"):  # OneCycleLR's length: the budget train() fills in
+            kwargs.pop(key, None)
+        start = time.perf_counter()
+        history = train(self.spec.name, epochs=DEFAULT_EPOCHS, seed=LIVE_SEED, lr=base_lr, **kwargs)
+        self.seconds = time.perf_counter() - start
+        self.history = history
+        if self.spec.unit == "metric" and history.failure is None:
+            explorer.set_metrics(history.val_loss[:-1], show=False)  # the cuts this run really made
+        self._draw(history)
+        explorer.render()
+
+    def _draw(self, history: History) -> None:
+        ax = self.explorer.extra_axes[-1]
+        for artist in [*ax.lines, *ax.collections, *ax.texts]:
+            artist.remove()
+        reference = constant_reference()
+        x = self._x(history.epochs)
+        constant = ax.plot(x, reference.val_loss, color="0.55", linestyle="--", linewidth=1.5)[0]
+        run = ax.plot(x, history.val_loss, color=color_for(self.spec.name), linewidth=2)[0]
+        if not self._legend_drawn:  # drawn once, as pixels (see ExplorerFigure.legend)
+            run.set_label(f"this run (seed {LIVE_SEED})")
+            constant.set_label(f"constant lr {reference.base_lr:g}")
+            self.explorer.figure.legend(ax, [run, constant])
+            self._legend_drawn = True
+        finite = np.concatenate([reference.val_loss, history.val_loss[np.isfinite(history.val_loss)]])
+        ax.set_ylim(max(0.0, float(finite.min()) - 0.03), min(1.6, float(finite.max()) + 0.03))
+        if history.failure is not None:
+            ax.text(0.5, 0.5, "diverged: " + history.failure.message, transform=ax.transAxes, ha="center",
+                    va="center", color="#b00", fontsize=10, wrap=True)  # fmt: skip
+        self.summary = self._summary(history, reference)
+        self.explorer.set_note(self.summary)
+
+    def _summary(self, history: History, reference: History) -> str:
+        ref = f"constant lr {reference.base_lr:g} (dashed): {reference.val_loss[-1]:.4f}"
+        if history.failure is not None:
+            return f"this run: {html.escape(history.failure.message)} &middot; {ref}"
+        return (
+            f"this run (solid, seed {LIVE_SEED}): final val loss {history.val_loss[-1]:.4f}, "
+            f"accuracy {history.val_acc[-1]:.3f} &middot; {ref} &middot; one seed: for how much of a "
+            "difference is real, see the multi-seed comparisons"
+        )
+
+
+def training_explorer(name: str, **overrides: Any) -> Explorer:
+    """An explorer with live training (what ``explore(name, train=True)`` returns).
+
+    Starts from the training demo's settings (:func:`~lrutils.training.demo_kwargs`, lr
+    :data:`~lrutils.training.DEFAULT_LR`); ``overrides`` change them. ``explorer.live`` holds the
+    :class:`LiveTraining` with the last run (``.history``).
+
+    >>> ex = training_explorer("StepLR")
+    >>> ex.live.history.epochs, ex.live.history.kwargs
+    (30, {'step_size': 10, 'gamma': 0.3})
+    """
+    spec = get_spec(name)
+    spe = steps_per_epoch()
+    lr = overrides.pop("base_lr", DEFAULT_LR)
+    for key in ("n_steps", "epochs", "steps_per_epoch", "total_steps", "metrics"):
+        if key in overrides:
+            raise TypeError(
+                f"explore({name!r}, train=True): {key} is fixed by the training budget "
+                f"({DEFAULT_EPOCHS} epochs of {spe} batches); leave it out"
+            )
+    start = {**demo_kwargs(name, DEFAULT_EPOCHS, spe, lr), **overrides}
+    fixed: dict[str, Any] = {}
+    if spec.length_of is not None:  # OneCycleLR: the run's length is the budget
+        fixed = {k: start.pop(k) for k in ("epochs", "steps_per_epoch") if k in start}
+    elif spec.unit == "metric":
+        fixed = {"n_steps": DEFAULT_EPOCHS}
+        warm = train(name, epochs=DEFAULT_EPOCHS, seed=LIVE_SEED, lr=lr, **start)
+        start["metrics"] = warm.val_loss[:-1]
+    else:
+        fixed = {"n_steps": DEFAULT_EPOCHS * spe if spec.unit == "batch" else DEFAULT_EPOCHS}
+    label = "val loss (this run)" if spec.unit == "metric" else None
+    explorer = Explorer(name, fixed=fixed, metric_label=label, base_lr=lr, **start)
+    explorer.show_blog.value = False  # the blog's sketch spans 100 epochs; the training budget is 30
+    explorer.live = LiveTraining(explorer)  # type: ignore[attr-defined]
+    return explorer
+
+
+def benchmark_training_updates(name: str, n_updates: int = 7) -> list[float]:
+    """Seconds per live-training update (slider moved, model retrained, picture redrawn), for ``make bench``.
+
+    Outside a kernel the release fires at once, so each timing is the whole update.
+
+    >>> len(benchmark_training_updates("StepLR", n_updates=1))
+    1
+    """
+    explorer = training_explorer(name)
+    key = first_parameter_slider(name) or "base_lr"
+    slider = explorer.controls[key]
+    options = [value for _, value in slider.options] if hasattr(slider, "options") else None
+    values = (
+        [options[int(i)] for i in np.linspace(0, len(options) - 1, n_updates + 2)[1:-1]]
+        if options
+        else [int(v) for v in np.linspace(slider.min, slider.max, n_updates + 2)[1:-1]]
+    )
+    times = []
+    for value in values:
+        start = time.perf_counter()
+        slider.value = value
+        times.append(time.perf_counter() - start)
+    return times
+
+
+__all__ = ["LiveTraining", "benchmark_training_updates", "constant_reference", "training_explorer"]

@@ -1,0 +1,68 @@
+"""explore(name, train=True): the picture's loss is the demo model trained with exactly the settings shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lrutils
+from lrutils.live_training import constant_reference
+from lrutils.training import DEFAULT_EPOCHS, steps_per_epoch
+
+
+def assert_run_matches_the_controls(ex: lrutils.Explorer) -> None:
+    """The last run is lrutils.train with the explorer's settings; its loss is what the panel draws."""
+    _, base_lr, kwargs = ex.settings()
+    kwargs.pop("metrics", None)
+    for key in ("epochs", "steps_per_epoch"):
+        kwargs.pop(key, None)
+    expected = lrutils.train(ex.name, epochs=DEFAULT_EPOCHS, seed=0, lr=base_lr, **kwargs)
+    assert ex.live.history == expected
+    drawn = [line.get_ydata() for line in ex.extra_axes[-1].get_lines()]
+    assert any(np.array_equal(y, expected.val_loss) for y in drawn)
+    assert any(np.array_equal(y, constant_reference().val_loss) for y in drawn)
+    assert f"final val loss {expected.val_loss[-1]:.4f}" in ex.message.value
+
+
+@pytest.mark.parametrize("name", [*lrutils.BLOG_SCHEDULERS, "warmup_cosine"])
+def test_the_first_run_is_the_demo_with_the_shown_settings(name: str) -> None:
+    ex = lrutils.explore(name, train=True)
+    assert ex.live.history.epochs == DEFAULT_EPOCHS
+    assert "n_steps" not in ex.controls and "epochs" not in ex.controls  # the budget is fixed
+    assert_run_matches_the_controls(ex)
+
+
+def test_moving_a_slider_retrains_with_the_new_value() -> None:
+    ex = lrutils.explore("StepLR", train=True)
+    before = ex.live.history
+    ex.controls["gamma"].value = 0.5  # outside a kernel the release fires at once
+    assert ex.live.history.kwargs["gamma"] == 0.5 and ex.live.history != before
+    assert_run_matches_the_controls(ex)
+    ex.controls["base_lr"].value = 0.2
+    assert ex.live.history.base_lr == 0.2
+    assert_run_matches_the_controls(ex)
+
+
+def test_plateau_draws_the_cuts_of_the_run_it_trained() -> None:
+    ex = lrutils.explore("ReduceLROnPlateau", train=True, patience=1)
+    per_epoch = ex.live.history.lr[:: steps_per_epoch()]
+    assert np.array_equal(ex.curve, per_epoch)  # the explorer's lr is the lr the run used
+    assert len(np.unique(per_epoch)) > 1
+    ex.controls["patience"].value = 4
+    assert np.array_equal(ex.curve, ex.live.history.lr[:: steps_per_epoch()])
+    assert_run_matches_the_controls(ex)
+
+
+def test_a_run_that_blows_up_says_so() -> None:
+    ex = lrutils.explore("StepLR", train=True, base_lr=50.0)  # far above the slider: it widens
+    assert ex.live.history.failure is not None
+    assert "this run: loss reached" in ex.message.value and "lower the lr" in ex.message.value
+    assert any("diverged" in text.get_text() for text in ex.extra_axes[-1].texts)
+
+
+def test_the_training_budget_cannot_be_changed_and_train_must_be_a_bool() -> None:
+    for key in ("n_steps", "epochs", "metrics"):
+        with pytest.raises(TypeError, match=key):
+            lrutils.explore("OneCycleLR" if key == "epochs" else "StepLR", train=True, **{key: 10})
+    with pytest.raises(TypeError, match="train"):
+        lrutils.explore("StepLR", train="yes")  # type: ignore[arg-type]
