@@ -311,6 +311,23 @@ class Tuning:
     def __repr__(self) -> str:
         return self.table().text()
 
+    def comparison(self, picks: Mapping[str, tuple[str, float]], baseline: str | None = None) -> Comparison:
+        """Points of the sweep as a :class:`Comparison` (nothing is retrained): ``{label: (schedule, lr)}``.
+
+        >>> from lrutils import tune_lr
+        >>> t = tune_lr([None], grid=(0.05, 0.1), seeds=[1, 2], epochs=2, progress=False)
+        >>> t.comparison({"small": ("constant", 0.05), "large": ("constant", 0.1)}).baseline
+        'small'
+        """
+        runs, setups = {}, {}
+        for label, (schedule, lr) in picks.items():
+            if (schedule, lr) not in self.runs:
+                raise ValueError(f"{label!r}: ({schedule!r}, {lr!r}) is not a point of this sweep; grid {self.grid}")
+            runs[label] = self.runs[(schedule, lr)]
+            setup = self.setups[schedule]
+            setups[label] = Setup(setup.name, lr, setup.kwargs)
+        return Comparison(runs, setups, baseline=baseline or next(iter(picks)))
+
     def plot(self) -> Figure:
         """Final validation loss against the lr, one line per schedule: how forgiving each one is."""
         from .training_plots import plot_tuning
