@@ -159,3 +159,11 @@ def test_the_data_stays_usable_with_autograd_after_training() -> None:
     weight = torch.zeros(2, 3, requires_grad=True)
     (data.x_train @ weight).sum().backward()
     assert weight.grad is not None
+
+
+def test_a_large_stack_gives_the_same_bits_as_runs_alone() -> None:
+    """A bake-off trains 90 runs in one stack: MKL multiplies a batch of that size like a batch of one."""
+    runs = [RunSpec(None, lr=0.05 + 0.005 * i, seed=i) for i in range(90)]
+    stacked = train_runs(runs, 1, HIDDEN, BATCH)
+    for i in (0, 45, 89):
+        assert stacked[i] == train_runs([runs[i]], 1, HIDDEN, BATCH)[0]
