@@ -46,7 +46,9 @@ class LiveTraining:
         self.seconds = 0.0
         self.summary = ""
         self._legend_drawn = False
-        explorer.add_panel(PANEL_LABEL)
+        self._plateau = explorer.plateau_panels is not None
+        if not self._plateau:  # ReduceLROnPlateau's metric panel already shows this run's val loss
+            explorer.add_panel(PANEL_LABEL)
         explorer.on_release(self.retrain)
         self.retrain(explorer)
 
@@ -71,11 +73,20 @@ class LiveTraining:
         explorer.render()
 
     def _draw(self, history: History) -> None:
+        reference = constant_reference()
+        x = self._x(history.epochs)
+        if self._plateau:  # the run's loss is the metric panel's curve: add the constant's beside it
+            if not self._legend_drawn:
+                ax = self.explorer.plateau_panels.metric_ax
+                # metrics[i] (measured after epoch i) sits at x = i + 1 in the metric panel
+                ax.plot(x[1:], reference.val_loss[:-1], color="0.55", linestyle="--", linewidth=1.5)
+                self._legend_drawn = True
+            self.summary = self._summary(history, reference)
+            self.explorer.set_note(self.summary + " &middot; dashed grey: the constant lr's val loss")
+            return
         ax = self.explorer.extra_axes[-1]
         for artist in [*ax.lines, *ax.collections, *ax.texts]:
             artist.remove()
-        reference = constant_reference()
-        x = self._x(history.epochs)
         constant = ax.plot(x, reference.val_loss, color="0.55", linestyle="--", linewidth=1.5)[0]
         run = ax.plot(x, history.val_loss, color=color_for(self.spec.name), linewidth=2)[0]
         if not self._legend_drawn:  # drawn once, as pixels (see ExplorerFigure.legend)

@@ -89,7 +89,10 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
     if spec.name in FACTOR_MAKERS:  # a published recipe: LambdaLR with its factor written out as a def
         factor = FACTOR_MAKERS[spec.name](**spec.resolve(n_steps, kwargs, with_data=False))
         source = factor.source()
-        prelude.extend([*source.splitlines(), "", ""])
+        recipe = _Call(f"lrutils.{spec.name}", _arguments(spec, kwargs))
+        named = ["# " + line for line in _render(recipe, 0, 2, len(" is:")).splitlines()]
+        named[-1] += " is:"
+        prelude.extend([*named, *source.splitlines(), "", ""])
         function = source.split("def ", 1)[1].split("(", 1)[0]
         call = _Call("LambdaLR", [(None, "optimizer"), ("lr_lambda", function)])
     elif spec.name in RECIPE_NAMES:  # lrutils recipes: torch has no such class, so spell out the SequentialLR
