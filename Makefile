@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check lrutils tests tools
 
 unit: $(STAMP)
-	$(PY) -m pytest tests lrutils --ignore=tests/browser -q $(XDIST)
+	$(PY) -m pytest tests lrutils --ignore=tests/browser -q $(XDIST) -m "not cpu_paths"
 
 # `make nbval NB=notebooks/01_step_decay.ipynb` checks one notebook's saved outputs.
 NB ?= notebooks
@@ -60,12 +60,16 @@ nbval: $(STAMP)
 	$(PY) -m pytest $(NBVAL_FLAGS) $(NB) -q $(XDIST)
 
 # Unit tests, doctests and strict nbval in one pytest run, so both cores stay busy to the end.
+# The emulated-CPU probes (tests/test_cpu_paths.py, marker cpu_paths) run in test-cpu-paths.
 check: $(STAMP)
-	$(PY) -m pytest $(NBVAL_FLAGS) tests lrutils notebooks --ignore=tests/browser -q $(XDIST)
+	$(PY) -m pytest $(NBVAL_FLAGS) tests lrutils notebooks --ignore=tests/browser -q $(XDIST) -m "not cpu_paths"
 
 test: versions lint check
 
+# Every CPU path this machine can emulate: the probes (every bit and the tagged cells), then strict
+# nbval of every notebook under each path. CI runs it after make test.
 test-cpu-paths: $(STAMP)
+	$(PY) -m pytest tests/test_cpu_paths.py -q -m cpu_paths
 	$(PY) tools/nbval_cpu_paths.py
 
 notebooks: $(STAMP)

@@ -1,5 +1,5 @@
 """The saved outputs are a property of the code, not of the CPU: proven on every CPU path this
-machine can emulate (tools/cpu_paths.py).
+machine can emulate (tools/cpu_paths.py). Run by ``make test-cpu-paths``, which CI runs after ``make test``.
 
 For each emulated CPU (torch's kernels, MKL and numpy told to use a lower instruction set, in a
 fresh process started without the settings make exports, as a learner's own `jupyter lab` would
@@ -22,6 +22,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+pytestmark = pytest.mark.cpu_paths  # run by `make test-cpu-paths` (CI), not by `make test`
 
 ROOT = Path(__file__).resolve().parents[1]
 SANITIZE = re.compile(r"0x[0-9a-fA-F]+")  # tests/nbval_sanitize.cfg: memory addresses
