@@ -24,7 +24,7 @@ from .history import History
 from .schedules import get_spec
 from .style import color_for
 from .training import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch, train
-from .widgets import Explorer, first_parameter_slider
+from .widgets import Explorer, first_parameter_slider, time_slider_moves
 
 LIVE_SEED = 0
 PANEL_LABEL = "val loss"
@@ -160,19 +160,7 @@ def benchmark_training_updates(name: str, n_updates: int = 7) -> list[float]:
     """
     explorer = training_explorer(name)
     key = first_parameter_slider(name) or "base_lr"
-    slider = explorer.controls[key]
-    options = [value for _, value in slider.options] if hasattr(slider, "options") else None
-    values = (
-        [options[int(i)] for i in np.linspace(0, len(options) - 1, n_updates + 2)[1:-1]]
-        if options
-        else [int(v) for v in np.linspace(slider.min, slider.max, n_updates + 2)[1:-1]]
-    )
-    times = []
-    for value in values:
-        start = time.perf_counter()
-        slider.value = value
-        times.append(time.perf_counter() - start)
-    return times
+    return time_slider_moves(explorer.controls[key], n_updates, skip_last=True)
 
 
 __all__ = ["LiveTraining", "benchmark_training_updates", "constant_reference", "training_explorer"]

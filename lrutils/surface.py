@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
 
 import numpy as np
-from matplotlib.figure import Figure
 
 CURVATURE = (1.0, 10.0)
 """Default curvatures ``(a, b)`` of the bowl: flat along x, steep along y."""
@@ -107,41 +105,4 @@ def descend(
     return path
 
 
-def plot_paths(
-    paths: Mapping[str, np.ndarray],
-    curvature: tuple[float, float] = CURVATURE,
-    extent: tuple[float, float] = (4.5, 2.5),
-) -> Figure:
-    """Contours of the bowl with each path drawn on top (left) and its loss per step (right, log scale).
-
-    Points outside the plotted window (a diverging path) are cut off on the left panel; the right
-    panel shows how far they went.
-
-    >>> fig = plot_paths({"lr 0.1": descend(0.1, steps=5)})
-    >>> len(fig.axes)
-    2
-    """
-    if not paths:
-        raise ValueError("paths must contain at least one path (a mapping label -> array of shape (n, 2))")
-    fig = Figure(figsize=(11.0, 4.0), layout="constrained")
-    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=(1.4, 1))
-    xs = np.linspace(-extent[0], extent[0], 200)
-    ys = np.linspace(-extent[1], extent[1], 120)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
-    ax_map.contour(xs, ys, loss(grid, curvature), levels=np.geomspace(0.05, 40, 12), colors="lightgray")
-    ax_map.plot(0, 0, "k*", markersize=10)
-    for i, (label, path) in enumerate(paths.items()):
-        colour = f"C{i % 10}"
-        ax_map.plot(path[:, 0], path[:, 1], ".-", color=colour, markersize=3, linewidth=1, label=label)
-        with np.errstate(over="ignore", invalid="ignore"):
-            ax_loss.plot(np.arange(len(path)), loss(path, curvature), color=colour, label=label)
-    ax_map.set(xlim=(-extent[0], extent[0]), ylim=(-extent[1], extent[1]), xlabel="x", ylabel="y")
-    ax_map.set_title("gradient descent on $f = (a x^2 + b y^2) / 2$", fontsize="small")
-    ax_map.legend(fontsize="small", loc="lower right")
-    ax_loss.set_yscale("log")
-    ax_loss.set(xlabel="step", ylabel="loss f(x, y)", title="loss per step")
-    ax_loss.grid(True, alpha=0.3)
-    return fig
-
-
-__all__ = ["CURVATURE", "START", "descend", "loss", "max_stable_lr", "plot_paths"]
+__all__ = ["CURVATURE", "START", "descend", "loss", "max_stable_lr"]

@@ -482,12 +482,23 @@ def benchmark_updates(name: str, n_updates: int = 30, key: str | None = None) ->
     explorer = explore(name)
     if key is None:
         key = "n_steps" if "n_steps" in explorer.controls else explorer.spec.length_param
-    slider = explorer.controls[key]
+    return time_slider_moves(explorer.controls[key], n_updates)
+
+
+def time_slider_moves(slider: widgets.ValueWidget, n_moves: int, skip_last: bool = False) -> list[float]:
+    """Move ``slider`` across its range in ``n_moves`` steps; seconds per move (everything it triggers).
+
+    ``skip_last``: stop one position short of the end (so no move repeats the start's extreme).
+
+    >>> len(time_slider_moves(explore("StepLR").controls["gamma"], 2))
+    2
+    """
+    stop = n_moves + 2 if skip_last else n_moves + 1
     if isinstance(slider, widgets.IntSlider):
-        values = [int(v) for v in np.linspace(slider.min, slider.max, n_updates + 1)[1:]]
+        values = [int(v) for v in np.linspace(slider.min, slider.max, stop)[1 : n_moves + 1]]
     else:
         options = [value for _, value in slider.options]
-        values = [options[int(i)] for i in np.linspace(0, len(options) - 1, n_updates + 1)[1:]]
+        values = [options[int(i)] for i in np.linspace(0, len(options) - 1, stop)[1 : n_moves + 1]]
     times = []
     for value in values:
         start = time.perf_counter()

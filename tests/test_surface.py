@@ -86,12 +86,3 @@ def test_bad_input_is_rejected_with_a_clear_message(kwargs, error):
 def test_loss_rejects_points_without_xy():
     with pytest.raises(ValueError, match="last axis"):
         surface.loss(np.zeros(3))
-
-
-def test_plot_paths_draws_contours_and_one_line_per_path():
-    fig = surface.plot_paths({"a": surface.descend(0.1, steps=5), "b": surface.descend(0.3, steps=50)})
-    ax_map, ax_loss = fig.axes
-    assert len(ax_loss.lines) == 2
-    assert ax_loss.get_yscale() == "log"
-    with pytest.raises(ValueError, match="at least one"):
-        surface.plot_paths({})
