@@ -48,6 +48,7 @@ from __future__ import annotations
 import copy
 import math
 import numbers
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,10 @@ DEFAULT_NUM_ITER = 300
 DEFAULT_SMOOTH = 0.98
 DEFAULT_DIVERGE_FACTOR = 4.0
 MIN_NUM_ITER = 10
+MAX_DECADES = 20
+"""Widest sweep accepted, in powers of ten from start_lr to end_lr."""
+EARLY_STOP_FRACTION = 0.1
+"""A sweep that stops within this fraction of its batches gets a warning: too few points to trust."""
 SKIP_START = 0.1
 """Fraction of the sweep left out of the steepest-slope search (the moving average is warming up)."""
 
@@ -186,6 +191,12 @@ def _check_args(
     end = _positive("end_lr", end_lr)
     if start >= end:
         raise ValueError(f"start_lr must be smaller than end_lr, got start_lr={start!r} >= end_lr={end!r}")
+    decades = math.log10(end) - math.log10(start)  # no overflow, unlike end / start
+    if decades > MAX_DECADES:
+        raise ValueError(
+            f"start_lr={start!r} and end_lr={end!r} are {decades:.0f} decades apart; a sweep spans at most "
+            f"{MAX_DECADES} (the usual 1e-5 to 10 spans 6): each batch would multiply the lr by a huge factor"
+        )
     n = _integer("num_iter", num_iter, MIN_NUM_ITER)
     if isinstance(smooth, bool) or not isinstance(smooth, numbers.Real):
         raise TypeError(f"smooth must be a number in [0, 1), got {type(smooth).__name__} {smooth!r}")
@@ -319,6 +330,13 @@ def lr_range_test(
             finally:
                 _restore(model, optimizer, saved)
     lrs, losses, smoothed, diverged_lr = record
+    if diverged_lr is not None and len(lrs) <= max(MIN_NUM_ITER, EARLY_STOP_FRACTION * n):
+        warnings.warn(
+            f"the range test stopped after {len(lrs)} of {n} batches (the loss blew up at lr {diverged_lr:.3g}): "
+            "its suggestion rests on too few points to trust; lower start_lr and end_lr",
+            UserWarning,
+            stacklevel=2,
+        )
     best = int(np.argmin(smoothed))
     return RangeTestResult(
         lrs=lrs,

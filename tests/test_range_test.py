@@ -290,3 +290,14 @@ def test_summary_is_fixed_precision(default: RangeTestResult) -> None:
     text = default.summary()
     assert "300 of 300" in text and f"{default.suggestion:.3e}" in text and "suggestion" in text
     assert "stopped early" in lr_range_test(end_lr=1e4).summary()
+
+
+def test_a_sweep_over_absurd_decades_is_refused_not_answered_with_inf() -> None:
+    with pytest.raises(ValueError, match="600 decades apart"):
+        lr_range_test(start_lr=1e-300, end_lr=1e300)
+
+
+def test_a_sweep_that_stops_in_its_first_batches_warns() -> None:
+    with pytest.warns(UserWarning, match="stopped after .* of 300 batches"):
+        r = lr_range_test(start_lr=10.0, end_lr=1e6)
+    assert r.stopped_early and len(r.lrs) <= 30
