@@ -1,7 +1,8 @@
 """Figures for the notebooks. Every helper returns a matplotlib Figure and never calls ``show()``.
 
 Figures are built with ``matplotlib.figure.Figure`` (not pyplot), so nothing leaks into pyplot's
-global state and widgets can re-render them.
+global state and widgets can re-render them. Sizes and fonts follow :mod:`lrutils.style`: at most
+:data:`~lrutils.style.MAX_WIDTH` wide, no text below :data:`~lrutils.style.SMALL_FONT`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from matplotlib.figure import Figure
 from .blog import BLOG_BASE_LR, BLOG_EPOCHS, BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
 from .curves import DEFAULT_BASE_LR, lr_curve
 from .schedules import BLOG_SCHEDULERS, get_spec
+from .style import MAX_WIDTH
 
 COLORS = {
     "StepLR": "tab:blue",
@@ -57,7 +59,7 @@ def plot_curves(
     if title:
         ax.set_title(title)
     if len(curves) > 1:
-        ax.legend(fontsize="small")
+        ax.legend()
     return fig
 
 
@@ -89,7 +91,7 @@ def plot_vs_torch(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **k
     top.plot(steps[::every], theirs[::every], "k.", markersize=4, label=f"torch {name} (stepped)")
     _style(top, "", False)
     top.set_title(f"{name}: closed form vs the real scheduler")
-    top.legend(fontsize="small")
+    top.legend()
     bottom.plot(steps, ours - theirs, color="gray")
     bottom.set_ylabel("difference")
     bottom.set_xlabel(get_spec(name).unit if get_spec(name).unit != "metric" else "epoch")
@@ -106,16 +108,16 @@ def plot_blog_grid(with_torch: bool = True, epochs: int = BLOG_EPOCHS, base_lr: 
     >>> len(plot_blog_grid().axes)
     6
     """
-    fig = Figure(figsize=(10.0, 9.0), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 8.4), layout="constrained")
     axes = fig.subplots(3, 2).ravel()
     for ax, name in zip(axes, BLOG_SCHEDULERS, strict=False):
         ax.plot(blog_sketch(name, epochs, base_lr), "--", color="gray", label="blog's sketch")
         if with_torch:
             ax.plot(blog_torch_curve(name, epochs, base_lr), color=COLORS[name], label="torch")
         args = ", ".join(f"{k}={v}" for k, v in BLOG_TORCH_KWARGS[name].items())
-        ax.set_title(f"{name}({args})", fontsize="small")
+        ax.set_title(f"{name}\n({args})")
         _style(ax, "epoch", False)
-        ax.legend(fontsize="x-small")
+        ax.legend()
     last = axes[-1]
     for name in BLOG_SCHEDULERS:
         last.plot(
@@ -123,7 +125,8 @@ def plot_blog_grid(with_torch: bool = True, epochs: int = BLOG_EPOCHS, base_lr: 
             color=COLORS[name],
             label=name,
         )
-    last.set_title("all five " + ("(torch)" if with_torch else "(sketches)"), fontsize="small")
+    last.set_title("all five " + ("(torch)" if with_torch else "(sketches)"))
     _style(last, "epoch", True)
-    last.legend(fontsize="x-small")
+    # five curves fill the panel: their legend goes under the grid, where it covers none
+    fig.legend(*last.get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False)
     return fig

@@ -508,7 +508,8 @@ def plot_range_test(
         title += "\n(o steepest descent, x minimum, dashed min / 10, dotted where a test stopped)"
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)  # below: never on the curve
+    # below: never on the curve; one test per line when each entry names a test (they are long)
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if single else 1, frameon=False)
     return fig
 
 

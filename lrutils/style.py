@@ -1,9 +1,12 @@
 """Figure style that reads on a projector: sizes, fonts and colours shared by every lrutils figure.
 
 JupyterLab shows a figure at ``figure.dpi`` pixels per inch and shrinks it only when it is wider
-than the notebook column (about 800-1000 px). At :data:`DPI` = 100, a figure at most
-:data:`MAX_WIDTH` = 8.5 inches wide is shown unshrunk in a 900 px wide window, and the smallest
-text, :data:`SMALL_FONT` = 10 pt, is 10 / 72 * 100 = 13.9 px tall (the issue's floor is 10 px).
+than the notebook column. Measured in JupyterLab 4.6 in Chromium, the output column is 720 px wide
+in a 900x900 window with the left sidebar collapsed (a projector) and 934 px in a 1366x768 window
+with the file browser open (a laptop); the inline PNG is about 11 px wider than the figure. At
+:data:`DPI` = 100, a figure at most :data:`MAX_WIDTH` = 7 inches wide (711 px as shown) is
+therefore shown unshrunk in both, and the smallest text, :data:`SMALL_FONT` = 10 pt, is
+10 / 72 * 100 = 13.9 px tall (the issue's floor is 10 px).
 :func:`apply` sets these in matplotlib's rcParams (``lrutils.setup()`` calls it); the notebook
 also renders PNGs at twice the pixel density ("retina") so they stay crisp.
 
@@ -16,8 +19,8 @@ from __future__ import annotations
 import matplotlib
 
 DPI = 100
-MAX_WIDTH = 8.5
-"""Widest figure, in inches, that JupyterLab shows without shrinking in a 900 px wide window."""
+MAX_WIDTH = 7.0
+"""Widest figure, in inches, that JupyterLab shows without shrinking in a 900 px wide window (720 px column)."""
 BASE_FONT = 11.0
 SMALL_FONT = 10.0
 """Legends, tick labels: the smallest text in any lrutils figure."""
@@ -64,17 +67,20 @@ def font_px(points: float, dpi: float = DPI) -> float:
 
 
 def color_for(label: str, index: int = 0) -> str:
-    """The series' colour for a schedule label (its scheduler name may start the label), else C{index}.
+    """The series' colour for a schedule label (its scheduler name may start the label, also as a
+    call: ``"MultiStepLR(milestones=[30, 80])"``), else C{index}.
 
     Only the label ``"constant"`` itself is black: other constant-lr labels ("constant 0.05") get
     C{index}, so that two constants in one figure can be told apart.
 
     >>> color_for("constant"), color_for("StepLR (tuned)"), color_for("constant 0.05", 3), color_for("mine", 4)
     ('black', 'tab:blue', 'C3', 'C4')
+    >>> color_for("MultiStepLR(milestones=[30, 80], gamma=0.1)")
+    'tab:gray'
     """
     if label in SCHEDULE_COLORS:
         return SCHEDULE_COLORS[label]
-    first = label.split(" ")[0].rstrip(",")
+    first = label.split(" ")[0].split("(")[0].rstrip(",")
     if first == "constant":
         return f"C{index % 10}"
     return SCHEDULE_COLORS.get(first, f"C{index % 10}")

@@ -8,8 +8,54 @@ a code host shows, so every cell is a string the caller formatted with fixed pre
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+
+_INTERVAL = re.compile(r"^(.*\S) (\[[^\[\]]*\])$")
+"""A cell that ends in a bracketed part: ``0.4385 [0.4268, 0.4501]``, ``final val loss [95% CI]``."""
+
+
+def _nowrap(text: str) -> str:
+    return f"<span style='white-space:nowrap'>{html.escape(text)}</span>"
+
+
+_WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+"""Where a CamelCase name may break: ``Cosine|Annealing|Warm|Restarts``, ``Reduce|LR|On|Plateau``."""
+
+
+def _html_label(text: str) -> str:
+    """A row label's HTML: it may break between words, and inside a CamelCase scheduler name where a
+    word starts (``<wbr>``), only when the column is too narrow for it on one line.
+
+    >>> _html_label("ReduceLROnPlateau, tuned")
+    'Reduce<wbr>LR<wbr>On<wbr>Plateau, tuned'
+    """
+    return "".join(
+        ("<wbr>".join(_WORD_START.split(part)) if len(part) > 12 else part)
+        for part in re.split(r"(\s+)", html.escape(text))
+    )
+
+
+def _html_cell(text: str, header: bool = False) -> str:
+    """A cell's HTML: a number is never broken; a line breaks only between a value and its
+    bracketed interval and, in a header, between words (a bracketed part stays whole).
+
+    A narrow notebook column (a projector) then shows the interval under its value instead of
+    pushing the table's last columns out of sight; a wide one keeps each cell on one line.
+
+    >>> _html_cell("0.4385 [0.4268, 0.4501]")
+    "<span style='white-space:nowrap'>0.4385</span> <span style='white-space:nowrap'>[0.4268, 0.4501]</span>"
+    >>> _html_cell("(baseline)")
+    "<span style='white-space:nowrap'>(baseline)</span>"
+    >>> _html_cell("final val loss [95% CI]", header=True)
+    "final val loss <span style='white-space:nowrap'>[95% CI]</span>"
+    """
+    match = _INTERVAL.match(text)
+    main, interval = (text, "") if match is None else match.groups()
+    out = html.escape(main) if header else _nowrap(main)
+    return out + (f" {_nowrap(interval)}" if interval else "")
 
 
 @dataclass(frozen=True)
@@ -57,7 +103,8 @@ class Table:
             out = []
             for i, c in enumerate(row):
                 align = "left" if i == 0 else "right"
-                out.append(f"<{tag} style='text-align:{align}; white-space:nowrap'>{html.escape(c)}</{tag}>")
+                content = _html_cell(c, header=tag == "th") if i else _html_label(c)
+                out.append(f"<{tag} style='text-align:{align}'>{content}</{tag}>")
             return "".join(out)
 
         head = f"<thead><tr>{cells('th', self.header)}</tr></thead>"

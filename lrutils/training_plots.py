@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .history import History
-from .style import MAX_WIDTH, colors_for
+from .style import BASE_FONT, MAX_WIDTH, colors_for
 
 if TYPE_CHECKING:
     from .comparison import Comparison, Tuning
@@ -93,14 +93,25 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
 
 
 def _wrap(label: str, width: int = 14) -> str:
-    r"""Break a long label at its last inner capital (``Cosine\nAnnealingLR``) so tick labels do not collide.
+    r"""Break a label longer than ``width`` so tick labels do not collide: at its first space, or
+    at the inner capital that starts a word and halves it best (``ReduceLR\nOnPlateau``).
 
-    >>> _wrap("CosineAnnealingLR"), _wrap("StepLR")
-    ('Cosine\nAnnealingLR', 'StepLR')
+    >>> _wrap("CosineAnnealingLR"), _wrap("StepLR"), _wrap("ReduceLROnPlateau")
+    ('Cosine\nAnnealingLR', 'StepLR', 'ReduceLR\nOnPlateau')
+    >>> _wrap("CosineAnnealingWarmRestarts"), _wrap("CosineAnnealingLR", width=20)
+    ('CosineAnnealing\nWarmRestarts', 'CosineAnnealingLR')
     """
     if len(label) <= width or " " in label:
         return label.replace(" ", "\n", 1) if len(label) > width else label
-    cut = max(i for i, c in enumerate(label) if c.isupper() and 0 < i < len(label) - 1 and i <= width)
+    # a capital that starts a word: not inside an acronym such as the "R" of "LROn"
+    starts = [
+        i
+        for i in range(1, len(label) - 1)
+        if label[i].isupper() and not (label[i - 1].isupper() and label[i + 1].isupper())
+    ]
+    if not starts:
+        return label
+    cut = min(starts, key=lambda i: (max(i, len(label) - i), -i))
     return label[:cut] + "\n" + label[cut:]
 
 
@@ -137,7 +148,8 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     if unknown:
         raise ValueError(f"labels must be among {comparison.labels}, got {unknown}")
     fig = Figure(figsize=(MAX_WIDTH, 6.6), layout="constrained")
-    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 0.9))
+    # the loss panel a little wider: its title is the longer one, and must not stick out of the figure
+    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 0.9), width_ratios=(1.0, 1.2))
     ax_lr, ax_loss = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     ax_final = fig.add_subplot(grid[1, :])
     handles = []
@@ -179,8 +191,10 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
             )
     _lr_axis(ax_lr)
     title = "25-75%" if band == "iqr" else "min-max"
-    ax_loss.set(title=f"validation loss (median, {title} band)", xlabel="epoch", ylabel="cross-entropy")
-    ax_final.set_xticks(range(len(labels)), [_wrap(label) for label in labels])
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy")
+    ax_loss.set_title(f"validation loss (median, {title} band)", fontsize=BASE_FONT)
+    # about 70 characters of tick labels fit under the panel: wrap only what would collide
+    ax_final.set_xticks(range(len(labels)), [_wrap(label, max(14, 70 // len(labels))) for label in labels])
     ax_final.set(title="final validation loss per seed", ylabel="val loss")
     ax_final.set_xlim(-0.6, len(labels) - 0.4)
     handles.append(Line2D([], [], color="grey", marker="D", linestyle=""))
@@ -196,7 +210,7 @@ def plot_tuning(tuning: Tuning) -> Figure:
     >>> plot_tuning(tune_lr([None], grid=(0.05, 0.1), seeds=[1], epochs=2, progress=False)).axes[0].get_xscale()
     'log'
     """
-    fig = Figure(figsize=(MAX_WIDTH * 0.75, 4.4), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH * 0.9, 4.4), layout="constrained")
     ax = fig.subplots()
     best = tuning.best
     grid = np.array(tuning.grid)

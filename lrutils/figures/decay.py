@@ -55,7 +55,7 @@ def curve_vs_torch(
     ours = lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
     theirs = torch_lr_curve(name, n_steps, base_lr=base_lr, **kwargs)
     epochs = np.arange(n_steps)
-    fig = Figure(figsize=(MAX_WIDTH if len(scales) > 1 else MAX_WIDTH * 0.75, 3.6), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH if len(scales) > 1 else MAX_WIDTH * 0.9, 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(scales)))
     args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
     for ax, scale in zip(axes, scales, strict=True):
@@ -96,7 +96,7 @@ def staircases(
         raise ValueError("curves must contain at least one curve (a mapping label -> array)")
     if per < 1:
         raise ValueError(f"per must be at least 1, got {per}")
-    fig = Figure(figsize=(MAX_WIDTH * 0.75, 3.6), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH * 0.9, 3.6), layout="constrained")
     ax = fig.subplots()
     for i, (label, values) in enumerate(curves.items()):
         ax.plot(*_steps(values, per), color=color_for(label, i), drawstyle="steps-post", label=label)

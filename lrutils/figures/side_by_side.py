@@ -20,10 +20,23 @@ STAIRCASES = ("StepLR", "ReduceLROnPlateau")
 """Curves that change in jumps: drawn as steps."""
 
 
-def _title(name: str) -> str:
-    """The scheduler and the blog's arguments, on two lines (the panels are narrow)."""
-    args = ", ".join(f"{k}={v}" for k, v in BLOG_TORCH_KWARGS[name].items())
-    return f"{name}\n({args})"
+def _title(name: str, width: int = 22) -> str:
+    """The scheduler, then the blog's arguments: on one line if they fit ``width`` characters, else
+    one argument per line (a panel is a third of the figure wide: longer lines reach the next title).
+
+    >>> print(_title("ExponentialLR"))
+    ExponentialLR
+    (gamma=0.9)
+    >>> print(_title("OneCycleLR"))
+    OneCycleLR
+    (max_lr=0.1,
+    total_steps=100)
+    """
+    parts = [f"{k}={v}" for k, v in BLOG_TORCH_KWARGS[name].items()]
+    args = f"({', '.join(parts)})"
+    if len(args) > width:
+        args = "(" + ",\n".join(parts) + ")"
+    return f"{name}\n{args}"
 
 
 def blog_grid() -> Figure:

@@ -29,7 +29,9 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
     ax = fig.subplots()
     for i, (label, values) in enumerate(curves.items()):
         values = np.asarray(values)
-        ax.plot(np.arange(len(values)), values, drawstyle="steps-post", label=label, color=color_for(label, i))
+        # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
+        x, y = np.arange(len(values) + 1), np.append(values, values[-1:])
+        ax.plot(x, y, drawstyle="steps-post", label=label, color=color_for(label, i))
     ax.set(title=title, xlabel=xlabel, ylabel="learning rate")
     fig.legend(loc="outside lower center", ncols=1 if len(curves) > 2 else len(curves), frameon=False)
     return fig
