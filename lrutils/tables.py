@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 _INTERVAL = re.compile(r"^(.*\S) (\[[^\[\]]*\])$")
 """A cell that ends in a bracketed part: ``0.4385 [0.4268, 0.4501]``, ``final val loss [95% CI]``."""
 
