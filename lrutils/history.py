@@ -17,6 +17,10 @@ DIVERGED_LOSS = 100.0
 the weights are blowing up (in float64 they take far longer to reach inf or NaN)."""
 
 
+class TrainingFailed(RuntimeWarning):
+    """Warned by :func:`lrutils.train` when its run stopped (the History still holds the epochs before)."""
+
+
 @dataclass(frozen=True)
 class Failure:
     """Where a run stopped because its loss became NaN, infinite or larger than :data:`DIVERGED_LOSS`.

@@ -18,12 +18,13 @@ SGD with momentum 0.9 (or AdamW), batches of 40, 30 epochs, float64.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .comparison import Comparison, Setup, Tuning
 from .engine import MOMENTUM, OptimizerName, RunSpec, train_runs
-from .history import CONSTANT, History
+from .history import CONSTANT, History, TrainingFailed
 from .progress import progress_bar
 from .schedules import REQUIRED, ParamSpec
 from .training_data import HIDDEN, N_TRAIN
@@ -208,6 +209,9 @@ def train(
     every batch (OneCycleLR, CyclicLR), with the validation loss after every epoch
     (ReduceLROnPlateau) or after every epoch (the others), always after the optimizer's step.
 
+    A run whose loss turns NaN, infinite or larger than 100 stops there: its History's ``failure``
+    says where, and a :class:`~lrutils.history.TrainingFailed` warning says so at once.
+
     >>> h = train("CosineAnnealingLR", epochs=3, seed=1)
     >>> h.kwargs, h.val_acc.shape
     ({'T_max': 3}, (3,))
@@ -215,7 +219,10 @@ def train(
     name = _check_name(name)
     epochs, optimizer = _check_common(epochs, optimizer)
     run = _run_spec(name, epochs, SEED_SPEC.check(seed), LR_SPEC.check(lr), optimizer, scheduler_kwargs)
-    return train_runs([run], epochs, HIDDEN, BATCH_SIZE)[0]
+    history = train_runs([run], epochs, HIDDEN, BATCH_SIZE)[0]
+    if history.failure is not None:
+        warnings.warn(f"{name or CONSTANT} (seed {seed}): {history.failure.message}", TrainingFailed, stacklevel=2)
+    return history
 
 
 def _seed_list(seeds: object) -> list[int]:

@@ -72,6 +72,14 @@ def test_no_warnings_for_any_scheduler() -> None:
             train(name, epochs=2)
 
 
+def test_a_diverging_run_stops_and_says_where_at_once() -> None:
+    with pytest.warns(
+        lrutils.history.TrainingFailed, match=r"StepLR \(seed 0\): loss .* in epoch 1 .* at lr 50.*lower the lr"
+    ):
+        h = lrutils.train("StepLR", lr=50.0, epochs=3)
+    assert h.failure is not None and h.failure.epoch == 1 and h.failure.lr == 50.0
+
+
 def test_adamw_trains_and_records_beta1() -> None:
     h = train("LinearLR", epochs=2, lr=0.003, optimizer="adamw")
     assert h.optimizer == "adamw" and np.all(h.momentum == 0.9) and np.isfinite(h.val_loss).all()
