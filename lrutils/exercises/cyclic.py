@@ -90,22 +90,15 @@ def check_triangle_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
     what = f"one CyclicLR triangle from {CYCLIC_BASE_LR} to {MAX_LR} and back per epoch of {LOOP_BATCHES} batches"
-    verdict = check_loop(loop, triangle_lrs(), what)
-    if verdict.correct or loop is None:
-        return verdict
-    if check_loop(loop, triangle_lrs(per_batch=False), what).correct:
-        return Verdict(
-            False,
-            "your lr changes once per epoch: CyclicLR counts step_size_up in scheduler.step() calls and is meant "
-            "to be stepped after every optimizer.step(), inside the batch loop.",
-        )
-    if check_loop(loop, triangle_lrs(step_size_up=LOOP_BATCHES), what).correct:
-        return Verdict(
-            False,
-            f"your triangles last {2 * LOOP_BATCHES} batches: step_size_up is only the rising half, so one triangle "
-            f"per epoch of {LOOP_BATCHES} batches needs step_size_up={LOOP_BATCHES // 2}.",
-        )
-    return verdict
+    mistakes = {
+        "your lr changes once per epoch: CyclicLR counts step_size_up in scheduler.step() calls and is meant "
+        "to be stepped after every optimizer.step(), inside the batch loop.": triangle_lrs(per_batch=False),
+        f"your triangles last {2 * LOOP_BATCHES} batches: step_size_up is only the rising half, so one triangle "
+        f"per epoch of {LOOP_BATCHES} batches needs step_size_up={LOOP_BATCHES // 2}.": triangle_lrs(
+            step_size_up=LOOP_BATCHES
+        ),
+    }
+    return check_loop(loop, triangle_lrs(), what, mistakes=mistakes)
 
 
 __all__ = ["check_step_size_up", "check_triangle_loop", "triangle_lrs"]

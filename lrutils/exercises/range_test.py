@@ -168,24 +168,14 @@ def check_sweep_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
     what = f"an exponential sweep from {SWEEP_START:g} to {SWEEP_END:g} in {SWEEP_STEPS} steps"
-    verdict = check_loop(loop, sweep_lrs(SWEEP_START, SWEEP_END, SWEEP_STEPS), what, lr=SWEEP_START)
-    if verdict.correct or loop is None:
-        return verdict
     short = [SWEEP_START * (SWEEP_END / SWEEP_START) ** (i / SWEEP_STEPS) for i in range(SWEEP_STEPS)]
-    if check_loop(loop, short, what, lr=SWEEP_START).correct:
-        return Verdict(
-            False,
-            f"your last step used {short[-1]:.4g}, one factor short of {SWEEP_END:g}: {SWEEP_STEPS} steps have "
-            f"{SWEEP_STEPS - 1} gaps, so gamma = (end / start) ** (1 / {SWEEP_STEPS - 1}).",
-        )
-    linear = np.linspace(SWEEP_START, SWEEP_END, SWEEP_STEPS)
-    if check_loop(loop, linear, what, lr=SWEEP_START).correct:
-        return Verdict(
-            False,
-            "that sweep is linear (Smith's original test); this one multiplies the lr by the same factor every "
-            "step, so that every decade gets the same number of steps.",
-        )
-    return verdict
+    mistakes = {
+        f"your last step used {short[-1]:.4g}, one factor short of {SWEEP_END:g}: {SWEEP_STEPS} steps have "
+        f"{SWEEP_STEPS - 1} gaps, so gamma = (end / start) ** (1 / {SWEEP_STEPS - 1}).": short,
+        "that sweep is linear (Smith's original test); this one multiplies the lr by the same factor every "
+        "step, so that every decade gets the same number of steps.": np.linspace(SWEEP_START, SWEEP_END, SWEEP_STEPS),
+    }
+    return check_loop(loop, sweep_lrs(SWEEP_START, SWEEP_END, SWEEP_STEPS), what, lr=SWEEP_START, mistakes=mistakes)
 
 
 __all__ = ["SWEEP_END", "SWEEP_START", "SWEEP_STEPS", "check_batch160_max_lr", "check_smoothing", "check_sweep_loop"]

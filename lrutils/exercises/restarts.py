@@ -119,28 +119,19 @@ def check_fractional_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
     what = f"CosineAnnealingWarmRestarts(T_0={LOOP_T_0}) at epoch k / {LOOP_BATCHES} for optimizer step k"
-    verdict = check_loop(loop, fractional_lrs(), what)
-    if verdict.correct or loop is None:
-        return verdict
-    if check_loop(loop, fractional_lrs(shift=0.0), what).correct:
-        return Verdict(
-            False,
-            "one batch late: scheduler.step(epoch + i / iters) after batch i (as in torch's docstring) sets the lr "
-            "for the batch that just ran; the next batch, i + 1, should get epoch + (i + 1) / iters.",
-        )
-    if check_loop(loop, _stepped_lrs(per_batch=True), what).correct:
-        return Verdict(
-            False,
-            f"plain scheduler.step() after every batch counts T_0={LOOP_T_0} in batches: the lr restarts every "
-            f"{LOOP_T_0} batches. Pass the fractional epoch: scheduler.step(epoch + (i + 1) / iters).",
-        )
-    if check_loop(loop, _stepped_lrs(per_batch=False), what).correct:
-        return Verdict(
-            False,
-            "your lr changes once per epoch (a staircase); stepping after every batch with the fractional epoch "
-            "epoch + (i + 1) / iters makes it glide.",
-        )
-    return verdict
+    mistakes = {
+        "one batch late: scheduler.step(epoch + i / iters) after batch i (as in torch's docstring) sets the lr "
+        "for the batch that just ran; the next batch, i + 1, should get epoch + (i + 1) / iters.": fractional_lrs(
+            shift=0.0
+        ),
+        f"plain scheduler.step() after every batch counts T_0={LOOP_T_0} in batches: the lr restarts every "
+        f"{LOOP_T_0} batches. Pass the fractional epoch: scheduler.step(epoch + (i + 1) / iters).": _stepped_lrs(
+            per_batch=True
+        ),
+        "your lr changes once per epoch (a staircase); stepping after every batch with the fractional epoch "
+        "epoch + (i + 1) / iters makes it glide.": _stepped_lrs(per_batch=False),
+    }
+    return check_loop(loop, fractional_lrs(), what, mistakes=mistakes)
 
 
 __all__ = ["check_fractional_loop", "check_restart_epochs", "fractional_lrs", "restart_epochs"]

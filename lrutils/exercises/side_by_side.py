@@ -79,15 +79,6 @@ def check_plateau_loop(loop: Loop | None) -> Verdict:
     """Check the learner's ``loop(optimizer)`` for ``ReduceLROnPlateau(patience=1, factor=0.5)``: 6 epochs
     of 2 batches, ``scheduler.step(VAL_LOSSES[epoch])`` after each epoch's batches."""
     what = "ReduceLROnPlateau(patience=1, factor=0.5) with one val loss per epoch (6 epochs of 2 batches)"
-    verdict = check_loop(loop, intended_plateau_lrs(), what)
-    if verdict.correct:
-        return verdict
-    if "metrics" in verdict.message and "TypeError" in verdict.message:
-        return Verdict(
-            False,
-            f"{verdict.message}. ReduceLROnPlateau.step needs the metric it watches: "
-            "scheduler.step(val_losses[epoch]).",
-        )
     per_batch = lr_curve(
         "ReduceLROnPlateau",
         len(VAL_LOSSES) * PLATEAU_BATCHES,
@@ -99,7 +90,14 @@ def check_plateau_loop(loop: Loop | None) -> Verdict:
         "your loop calls scheduler.step(val_loss) after every batch, so each epoch's loss counts "
         f"{PLATEAU_BATCHES} times and the patience runs out too early: call it once per epoch, after the batches."
     )
-    return check_loop(loop, intended_plateau_lrs(), what, mistakes={message: per_batch})
+    verdict = check_loop(loop, intended_plateau_lrs(), what, mistakes={message: per_batch})
+    if not verdict.correct and "metrics" in verdict.message and "TypeError" in verdict.message:
+        return Verdict(
+            False,
+            f"{verdict.message}. ReduceLROnPlateau.step needs the metric it watches: "
+            "scheduler.step(val_losses[epoch]).",
+        )
+    return verdict
 
 
 __all__ = [

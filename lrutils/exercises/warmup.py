@@ -148,26 +148,19 @@ def check_warmup_cosine_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
     what = f"a {LOOP_WARMUP}-step warm-up then a cosine to 0, stepped per batch"
-    verdict = check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor), what)
-    if verdict.correct or loop is None:
-        return verdict
 
     def t_over_w(t: int) -> float:
         return t / LOOP_WARMUP if t < LOOP_WARMUP else warmup_cosine_factor(t)
 
-    if check_loop(loop, _warmup_cosine_lrs(t_over_w), what).correct:
-        return Verdict(
-            False,
-            "your first optimizer step used lr 0: a warm-up written t / w gives f(0) = 0, so step 0 is wasted; "
-            "write (t + 1) / w.",
-        )
-    if check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor, per_batch=False), what).correct:
-        return Verdict(
-            False,
-            f"your lr changes once per epoch: scheduler.step() runs after the batch loop, so each value is used "
-            f"for {LOOP_BATCHES} batches; call it after every optimizer.step() (the factor counts batches).",
-        )
-    return verdict
+    mistakes = {
+        "your first optimizer step used lr 0: a warm-up written t / w gives f(0) = 0, so step 0 is wasted; "
+        "write (t + 1) / w.": _warmup_cosine_lrs(t_over_w),
+        f"your lr changes once per epoch: scheduler.step() runs after the batch loop, so each value is used "
+        f"for {LOOP_BATCHES} batches; call it after every optimizer.step() (the factor counts batches).": (
+            _warmup_cosine_lrs(warmup_cosine_factor, per_batch=False)
+        ),
+    }
+    return check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor), what, mistakes=mistakes)
 
 
 __all__ = ["check_restart_lr", "check_warmup_cosine_loop", "check_wsd_milestones", "warmup_cosine_factor", "wsd_stages"]
