@@ -17,15 +17,7 @@ from matplotlib.figure import Figure
 from .blog import BLOG_BASE_LR, BLOG_EPOCHS, BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
 from .curves import DEFAULT_BASE_LR, lr_curve
 from .schedules import BLOG_SCHEDULERS, get_spec
-from .style import MAX_WIDTH
-
-COLORS = {
-    "StepLR": "tab:blue",
-    "ExponentialLR": "tab:orange",
-    "CosineAnnealingLR": "tab:green",
-    "ReduceLROnPlateau": "tab:red",
-    "OneCycleLR": "tab:purple",
-}
+from .style import MAX_WIDTH, color_for
 
 
 def _style(ax: Axes, xlabel: str, log: bool) -> None:
@@ -53,8 +45,8 @@ def plot_curves(
         raise ValueError("curves must contain at least one curve (a mapping label -> array)")
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
-    for label, values in curves.items():
-        ax.plot(np.arange(len(values)), values, label=label, color=COLORS.get(label))
+    for i, (label, values) in enumerate(curves.items()):
+        ax.plot(np.arange(len(values)), values, label=label, color=color_for(label, i))
     _style(ax, xlabel, log)
     if title:
         ax.set_title(title)
@@ -86,7 +78,7 @@ def plot_vs_torch(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **k
     fig = Figure(figsize=(7.0, 4.2), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
     steps = np.arange(n_steps)
-    top.plot(steps, ours, color=COLORS.get(name), label="lrutils.lr_curve (numpy)")
+    top.plot(steps, ours, color=color_for(name), label="lrutils.lr_curve (numpy)")
     every = max(1, n_steps // 60)
     top.plot(steps[::every], theirs[::every], "k.", markersize=4, label=f"torch {name} (stepped)")
     _style(top, "", False)
@@ -113,7 +105,7 @@ def plot_blog_grid(with_torch: bool = True, epochs: int = BLOG_EPOCHS, base_lr: 
     for ax, name in zip(axes, BLOG_SCHEDULERS, strict=False):
         ax.plot(blog_sketch(name, epochs, base_lr), "--", color="gray", label="blog's sketch")
         if with_torch:
-            ax.plot(blog_torch_curve(name, epochs, base_lr), color=COLORS[name], label="torch")
+            ax.plot(blog_torch_curve(name, epochs, base_lr), color=color_for(name), label="torch")
         args = ", ".join(f"{k}={v}" for k, v in BLOG_TORCH_KWARGS[name].items())
         ax.set_title(f"{name}\n({args})")
         _style(ax, "epoch", False)
@@ -122,7 +114,7 @@ def plot_blog_grid(with_torch: bool = True, epochs: int = BLOG_EPOCHS, base_lr: 
     for name in BLOG_SCHEDULERS:
         last.plot(
             blog_torch_curve(name, epochs, base_lr) if with_torch else blog_sketch(name, epochs, base_lr),
-            color=COLORS[name],
+            color=color_for(name),
             label=name,
         )
     last.set_title("all five " + ("(torch)" if with_torch else "(sketches)"))

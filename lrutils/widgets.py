@@ -31,10 +31,10 @@ from .controls import make_control, read
 from .curves import DEFAULT_BASE_LR, lr_curve, momentum_curve
 from .explorer_figure import FONT_PX, ExplorerFigure, compact_png
 from .explorer_panels import LrPanel, MomentumPanel, PlateauPanels
-from .plotting import COLORS
 from .schedules import BLOG_SCHEDULERS, ParamSpec, get_spec
 from .schedules._spec import check_base_lr, check_n_steps
 from .schedules.plateau import plateau_trace
+from .style import color_for
 from .synthetic import synthetic_val_loss
 from .torch_code import torch_code
 
@@ -240,7 +240,7 @@ class Explorer(widgets.HBox):
         )
         axes = dict(zip(kinds, self.figure.axes, strict=False))
         label = "torch SequentialLR" if self.name in RECIPES else "torch"
-        self.lr_panel = LrPanel(self.figure, axes["lr"], COLORS.get(self.name, "tab:blue"), label)
+        self.lr_panel = LrPanel(self.figure, axes["lr"], color_for(self.name), label)
         self.momentum_panel = MomentumPanel(axes["momentum"]) if "momentum" in axes else None
         self.plateau_panels = None
         if "metric" in axes:
