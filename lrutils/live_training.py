@@ -25,7 +25,7 @@ from .history import History, TrainingFailed
 from .schedules import get_spec
 from .style import color_for
 from .training import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch, train
-from .widgets import Explorer, first_parameter_slider, time_slider_moves
+from .widgets import ONE_CYCLE_LENGTHS, Explorer, first_parameter_slider, time_slider_moves
 
 LIVE_SEED = 0
 PANEL_LABEL = "val loss"
@@ -44,7 +44,6 @@ class LiveTraining:
         self.explorer = explorer
         self.spec = explorer.spec
         self.history: History | None = None
-        self.seconds = 0.0  # training alone
         self.update_seconds = 0.0  # release to new picture: training, drawing and rendering
         self.summary = ""
         self._legend_drawn = False
@@ -63,13 +62,12 @@ class LiveTraining:
         """Train with the explorer's settings, redraw the loss panel (and the plateau's real metric)."""
         _, base_lr, kwargs = explorer.settings()
         kwargs.pop("metrics", None)  # ReduceLROnPlateau trains on its own validation loss
-        for key in ("epochs", "steps_per_epoch"):  # OneCycleLR's length: the budget train() fills in
+        for key in ONE_CYCLE_LENGTHS:  # OneCycleLR's length: the budget train() fills in
             kwargs.pop(key, None)
         start = time.perf_counter()
         with warnings.catch_warnings():  # the panel itself says the run diverged
             warnings.simplefilter("ignore", TrainingFailed)
             history = train(self.spec.name, epochs=DEFAULT_EPOCHS, seed=LIVE_SEED, lr=base_lr, **kwargs)
-        self.seconds = time.perf_counter() - start
         self.history = history
         if self.spec.unit == "metric" and history.failure is None:
             explorer.set_metrics(history.val_loss[:-1], show=False)  # the cuts this run really made
