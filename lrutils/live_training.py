@@ -40,7 +40,8 @@ def constant_reference(lr: float = DEFAULT_LR, epochs: int = DEFAULT_EPOCHS) -> 
 class LiveTraining:
     """Retrains and draws the demo model for an :class:`~lrutils.widgets.Explorer` (its release hook)."""
 
-    def __init__(self, explorer: Explorer) -> None:
+    def __init__(self, explorer: Explorer, first: History | None = None) -> None:
+        """``first``: a run already trained with the explorer's starting settings (drawn, not retrained)."""
         self.explorer = explorer
         self.spec = explorer.spec
         self.history: History | None = None
@@ -51,7 +52,12 @@ class LiveTraining:
         if not self._plateau:  # ReduceLROnPlateau's metric panel already shows this run's val loss
             explorer.add_panel(PANEL_LABEL)
         explorer.on_release(self.retrain)
-        self.retrain(explorer)
+        if first is None:
+            self.retrain(explorer)
+        else:
+            self.history = first
+            self._draw(first)
+            explorer.render()
 
     def _x(self, epochs: int) -> np.ndarray:
         """Where each epoch's val loss goes on the explorer's x axis (epochs, or the epoch's last batch)."""
@@ -138,18 +144,20 @@ def training_explorer(name: str, **overrides: Any) -> Explorer:
             )
     start = {**demo_kwargs(name, DEFAULT_EPOCHS, spe, lr), **overrides}
     fixed: dict[str, Any] = {}
+    first = None
     if spec.length_of is not None:  # OneCycleLR: the run's length is the budget
-        fixed = {k: start.pop(k) for k in ("epochs", "steps_per_epoch") if k in start}
-    elif spec.unit == "metric":
+        fixed = {k: start.pop(k) for k in ONE_CYCLE_LENGTHS if k in start}
+    elif spec.unit == "metric":  # the metric panel shows the run's own val loss: train it first
         fixed = {"n_steps": DEFAULT_EPOCHS}
-        warm = train(name, epochs=DEFAULT_EPOCHS, seed=LIVE_SEED, lr=lr, **start)
-        start["metrics"] = warm.val_loss[:-1]
+        first = train(name, epochs=DEFAULT_EPOCHS, seed=LIVE_SEED, lr=lr, **start)
+        start["metrics"] = first.val_loss[:-1]
     else:
         fixed = {"n_steps": DEFAULT_EPOCHS * spe if spec.unit == "batch" else DEFAULT_EPOCHS}
     label = "val loss (this run)" if spec.unit == "metric" else None
     explorer = Explorer(name, fixed=fixed, metric_label=label, base_lr=lr, **start)
     explorer.show_blog.value = False  # the blog's sketch spans 100 epochs; the training budget is 30
-    explorer.live = LiveTraining(explorer)  # type: ignore[attr-defined]
+    explorer.live = LiveTraining(explorer, first)  # type: ignore[attr-defined]
+    explorer.keep_first_picture()  # with the loss panel and the first run: what a saved notebook shows
     return explorer
 
 

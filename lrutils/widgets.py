@@ -105,8 +105,8 @@ class Explorer(widgets.HBox):
         self._update_enabled()
         self.settings()  # bad starting values: a clear error now, not a broken explorer
         self.redraw()
-        self._first_png = bytes(self.image.value)
         self._saved_png: bytes | None = None
+        self.keep_first_picture()
         for control in [*self.controls.values(), self.show_blog, self.log_scale]:
             control.observe(self._on_change, names="value")
         toggles = widgets.HBox([self.show_blog, self.log_scale])
@@ -297,6 +297,15 @@ class Explorer(widgets.HBox):
         kwargs.pop("base_lr", None)
         kwargs.pop("n_steps", None)
         return kwargs
+
+    def keep_first_picture(self) -> None:
+        """Keep the picture shown now as the one a saved notebook stores (:meth:`_repr_mimebundle_`).
+
+        The constructor keeps its own first picture; call this after building on the explorer
+        before it is shown (:meth:`add_panel`, a first training run), so that the saved picture
+        has those panels and matches the size the notebook records for it."""
+        self._first_png = bytes(self.image.value)
+        self._saved_png = None
 
     def render(self) -> None:
         """Re-render the whole picture from the figure as it is (after drawing into an added panel)."""

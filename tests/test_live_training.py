@@ -71,3 +71,18 @@ def test_the_training_budget_cannot_be_changed_and_train_must_be_a_bool() -> Non
             lrutils.explore("OneCycleLR" if key == "epochs" else "StepLR", train=True, **{key: 10})
     with pytest.raises(TypeError, match="train"):
         lrutils.explore("StepLR", train="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ReduceLROnPlateau"])
+def test_the_saved_picture_has_the_loss_panel_at_the_size_the_notebook_records(name: str) -> None:
+    import base64
+    import io
+
+    import PIL.Image
+
+    ex = lrutils.explore(name, train=True)
+    data, metadata = ex._repr_mimebundle_()
+    saved = PIL.Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+    size = metadata["image/png"]
+    assert saved.size == (2 * size["width"], 2 * size["height"])  # drawn at twice the CSS size
+    assert np.array_equal(np.asarray(saved), np.asarray(PIL.Image.open(io.BytesIO(bytes(ex.image.value)))))
