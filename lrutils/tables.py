@@ -20,7 +20,7 @@ def _nowrap(text: str) -> str:
     return f"<span style='white-space:nowrap'>{html.escape(text)}</span>"
 
 
-_WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 """Where a CamelCase name may break: ``Cosine|Annealing|Warm|Restarts``, ``Reduce|LR|On|Plateau``."""
 
 
@@ -32,7 +32,7 @@ def _html_label(text: str) -> str:
     'Reduce<wbr>LR<wbr>On<wbr>Plateau, tuned'
     """
     return "".join(
-        ("<wbr>".join(_WORD_START.split(part)) if len(part) > 12 else part)
+        ("<wbr>".join(WORD_START.split(part)) if len(part) > 12 else part)
         for part in re.split(r"(\s+)", html.escape(text))
     )
 

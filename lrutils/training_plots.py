@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 
 from .history import History
 from .style import BASE_FONT, MAX_WIDTH, colors_for
+from .tables import WORD_START
 
 if TYPE_CHECKING:
     from .comparison import Comparison, Tuning
@@ -104,11 +105,7 @@ def _wrap(label: str, width: int = 14) -> str:
     if len(label) <= width or " " in label:
         return label.replace(" ", "\n", 1) if len(label) > width else label
     # a capital that starts a word: not inside an acronym such as the "R" of "LROn"
-    starts = [
-        i
-        for i in range(1, len(label) - 1)
-        if label[i].isupper() and not (label[i - 1].isupper() and label[i + 1].isupper())
-    ]
+    starts = [m.start() for m in WORD_START.finditer(label) if 0 < m.start() < len(label) - 1]
     if not starts:
         return label
     cut = min(starts, key=lambda i: (max(i, len(label) - i), -i))

@@ -19,17 +19,12 @@ from ..blog import blog_sketch
 from ..curves import lr_curve
 from ..style import MAX_WIDTH, color_for
 from ..torch_reference import torch_lr_curve
+from ._draw import staircase
 
 
 def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols), frameon=False)
-
-
-def _steps(values: np.ndarray, per: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """x and y for a staircase whose last value also lasts its full step (to x = len / per)."""
-    values = np.asarray(values, dtype=float)
-    return np.arange(len(values) + 1) / per, np.append(values, values[-1:])
 
 
 def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
@@ -62,13 +57,13 @@ def curve_vs_torch(
         if n_steps <= 100:
             sketch = blog_sketch(name, epochs=n_steps, base_lr=base_lr)
             ax.plot(
-                *_steps(sketch),
+                *staircase(sketch),
                 color="0.75",
                 linewidth=7,
                 drawstyle="steps-post",
                 label="blog's sketch (reconstructed)",
             )
-        ax.plot(*_steps(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
+        ax.plot(*staircase(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
         every = max(1, n_steps // 50)
         ax.plot(epochs[::every], theirs[::every], "k.", markersize=5, label=f"torch {name} (stepped)")
         _lr_axes(ax, "epoch", scale == "log")
@@ -99,7 +94,7 @@ def staircases(
     fig = Figure(figsize=(MAX_WIDTH * 0.9, 3.6), layout="constrained")
     ax = fig.subplots()
     for i, (label, values) in enumerate(curves.items()):
-        ax.plot(*_steps(values, per), color=color_for(label, i), drawstyle="steps-post", label=label)
+        ax.plot(*staircase(values, per), color=color_for(label, i), drawstyle="steps-post", label=label)
     _lr_axes(ax, xlabel, log)
     if title:
         ax.set_title(title)

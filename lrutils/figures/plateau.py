@@ -19,6 +19,7 @@ from ..blog import blog_sketch
 from ..curves import lr_curve
 from ..style import MAX_WIDTH, color_for
 from ..synthetic import synthetic_val_loss
+from ._draw import staircase
 
 EXPLORER_START: dict[str, Any] = {"patience": 10, "factor": 0.1, "flat_from": 40, "n_epochs": 100}
 """What ``lrutils.explore("ReduceLROnPlateau")`` shows when it opens."""
@@ -80,8 +81,7 @@ def lr_and_metric(
     own_index = 0
     for label, colour in zip(labels, colours, strict=True):
         lr = np.asarray(lrs[label], dtype=float)
-        epochs = np.arange(len(lr) + 1)
-        steps = np.append(lr, lr[-1])  # the last epoch drawn to its end
+        epochs, steps = staircase(lr)  # the last epoch drawn to its end
         if label.startswith("blog"):
             # on top, so that it stays visible where torch's curve coincides with it
             top.plot(epochs, steps, "--", color=colour, linewidth=2.5, label=label, drawstyle="steps-post", zorder=3)
@@ -170,11 +170,12 @@ def explorer_start() -> Figure:
     """
     start = EXPLORER_START
     loss = synthetic_val_loss(start["n_epochs"] - 1, flat_from=start["flat_from"])
-    lr = lr_curve("ReduceLROnPlateau", start["n_epochs"], metrics=loss, patience=10, factor=0.1)
+    settings = {"patience": start["patience"], "factor": start["factor"]}
+    lr = lr_curve("ReduceLROnPlateau", start["n_epochs"], metrics=loss, **settings)
     return lr_and_metric(
-        {"torch ReduceLROnPlateau": lr},
+        {"ReduceLROnPlateau": lr},  # lr_curve, equal to torch's within 1e-12 (tests/test_curves_vs_torch.py)
         {f"val loss (flat_from={start['flat_from']})": loss},
-        title="ReduceLROnPlateau(patience=10, factor=0.1)",
+        title=call_title(settings),
     )
 
 

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from ..curves import lr_curve
 from ..style import MAX_WIDTH, color_for
+from ._draw import staircase
 
 
 def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "epoch") -> Figure:
@@ -28,10 +29,8 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
     fig = Figure(figsize=(MAX_WIDTH, 3.2 + 0.25 * len(curves)), layout="constrained")
     ax = fig.subplots()
     for i, (label, values) in enumerate(curves.items()):
-        values = np.asarray(values)
         # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
-        x, y = np.arange(len(values) + 1), np.append(values, values[-1:])
-        ax.plot(x, y, drawstyle="steps-post", label=label, color=color_for(label, i))
+        ax.plot(*staircase(values), drawstyle="steps-post", label=label, color=color_for(label, i))
     ax.set(title=title, xlabel=xlabel, ylabel="learning rate")
     fig.legend(loc="outside lower center", ncols=1 if len(curves) > 2 else len(curves), frameon=False)
     return fig
