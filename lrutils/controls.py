@@ -18,11 +18,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .explorer_figure import LOG_MANTISSAS
 from .schedules._spec import ParamSpec, parse_int_list
 from .torch_code import value_text
 
-LOG_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
-"""Values per decade on a log slider: steps of x1.2 to x1.33, and every round number people type."""
 MIN_POSITIONS = 100
 """A linear slider's step is the largest 1, 2 or 5 x 10**k that gives at least this many positions."""
 MAX_SLIDER_INT = 2**53 - 1

@@ -210,7 +210,10 @@ def finite_ylim(ax: Axes, values: np.ndarray, pad: float = 0.1) -> None:
         ax.set_ylim(low - margin, high + margin)
 
 
-NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+LOG_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+"""Values per decade on a log slider (steps of x1.2 to x1.33, and every round number people type);
+with 10, the round limits of an lr axis."""
+NICE_MANTISSAS = (*LOG_MANTISSAS, 10)
 
 
 def nice_ceiling(value: float) -> float:

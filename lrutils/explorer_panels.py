@@ -18,7 +18,6 @@ from matplotlib.ticker import LogLocator, NullLocator
 from .explorer_figure import FONT_PX, ExplorerFigure, finite_ylim, nice_ceiling, step_xlim
 from .schedules.plateau import PlateauTrace, must_beat
 
-LEGEND = {"fontsize": FONT_PX, "framealpha": 0.85, "handlelength": 1.6, "borderpad": 0.3, "labelspacing": 0.25}
 CUT_COLOR, GAIN_COLOR, BEST_COLOR, MUTED = "tab:red", "tab:green", "tab:blue", "0.6"
 
 

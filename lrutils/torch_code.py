@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from . import composite
 from .curves import DEFAULT_BASE_LR
 from .schedules import get_spec
 from .schedules._spec import REQUIRED, ScheduleSpec, check_base_lr, check_n_steps
@@ -95,9 +96,7 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
         prelude.extend([*named, *source.splitlines(), "", ""])
         function = source.split("def ", 1)[1].split("(", 1)[0]
         call = _Call("LambdaLR", [(None, "optimizer"), ("lr_lambda", function)])
-    elif spec.name in RECIPE_NAMES:  # lrutils recipes: torch has no such class, so spell out the SequentialLR
-        from . import composite
-
+    elif spec.name in composite.RECIPES:  # lrutils recipes: torch has no such class, so spell out the SequentialLR
         recipe = _Call(f"lrutils.{spec.name}", _arguments(spec, kwargs))
         lines += ["# " + line for line in _render(recipe, 0, 2, len(" is:")).splitlines()]
         lines[-1] += " is:"
@@ -114,7 +113,6 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
 
 WIDTH = 72
 """Characters per line of printed code: what fits under the explorer's 540 px picture in 12 px monospace."""
-RECIPE_NAMES = ("warmup_cosine", "warmup_stable_decay")
 
 
 @dataclass

@@ -19,6 +19,7 @@ import base64
 import html
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -432,10 +433,7 @@ class Explorer(widgets.HBox):
 
 def _base_lr_spec(spec: Any) -> ParamSpec:
     if spec.base_lr_keyword is not None:
-        return ParamSpec(
-            "base_lr", "float", DEFAULT_BASE_LR, low=0.0, slider=BASE_LR.slider, log=True,
-            help=f"{spec.name}'s own {spec.base_lr_keyword}: the bottom of the wave",
-        )  # fmt: skip
+        return replace(BASE_LR, help=f"{spec.name}'s own {spec.base_lr_keyword}: the bottom of the wave")
     return BASE_LR
 
 
