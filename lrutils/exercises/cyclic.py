@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..curves import lr_curve
 from ..torch_reference import torch_lr_curve
 from . import Verdict
 from .loop_check import check_loop
@@ -68,18 +69,14 @@ def check_step_size_up(answer: int | None) -> Verdict:
 
 def triangle_lrs(step_size_up: int = LOOP_BATCHES // 2, per_batch: bool = True) -> list[float]:
     """The lr of each of exercise 3's 60 optimizer steps for ``CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up)``,
-    stepped after every batch (or once per epoch), from the closed form of torch's ``triangular`` mode.
+    stepped after every batch (or once per epoch).
 
     >>> [round(v, 3) for v in triangle_lrs()[:3]], round(triangle_lrs()[10], 3), round(triangle_lrs()[20], 3)
     ([0.01, 0.019, 0.028], 0.1, 0.01)
     """
-    out = []
-    for k in range(LOOP_EPOCHS * LOOP_BATCHES):
-        t = k if per_batch else k // LOOP_BATCHES
-        position = t % (2 * step_size_up)
-        height = position / step_size_up if position <= step_size_up else (2 * step_size_up - position) / step_size_up
-        out.append(CYCLIC_BASE_LR + (MAX_LR - CYCLIC_BASE_LR) * height)
-    return out
+    n = LOOP_EPOCHS * LOOP_BATCHES if per_batch else LOOP_EPOCHS
+    lrs = lr_curve("CyclicLR", n, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=step_size_up)
+    return (lrs if per_batch else np.repeat(lrs, LOOP_BATCHES)).tolist()
 
 
 def check_triangle_loop(loop: Callable[[Any], Any] | None) -> Verdict:
