@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 
 from .schedules import get_spec
 from .schedules._spec import REQUIRED, ParamSpec
+from .style import MAX_WIDTH, RC_PARAMS
 
 Run = tuple[torch.nn.Module, torch.optim.Optimizer, Any]
 """``(model, optimizer, scheduler)``: what ``start()`` and ``resume(checkpoint)`` return."""
@@ -491,10 +492,6 @@ def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, dig
     return "\n".join(lines)
 
 
-READABLE = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
-"""Font sizes (points; 1 point is 1 pixel at the notebooks' 72 dpi) for the figures drawn here."""
-
-
 def plot_lr_runs(
     runs: Mapping[str, Any],
     title: str = "",
@@ -511,8 +508,8 @@ def plot_lr_runs(
     """
     cols = _columns(runs)
     styles = dict(styles or {})
-    with matplotlib.rc_context(READABLE):
-        fig = Figure(figsize=(8.0, 3.6), layout="constrained")
+    with matplotlib.rc_context(RC_PARAMS):
+        fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
         ax = fig.add_subplot()
         for label, values in cols.items():
             ax.plot(np.arange(len(values)), values, styles.get(label, "-"), label=label, markersize=4)
@@ -550,8 +547,8 @@ def plot_lr_grid(
         raise ValueError("panels must map at least one title to a mapping label -> array")
     ncols = ParamSpec("ncols", "int", REQUIRED, low=1).check(ncols)
     nrows = math.ceil(len(panels) / ncols)
-    with matplotlib.rc_context(READABLE):
-        fig = Figure(figsize=(5.0 * ncols, 3.3 * nrows), layout="constrained")
+    with matplotlib.rc_context(RC_PARAMS):
+        fig = Figure(figsize=(MAX_WIDTH, 3.0 * nrows), layout="constrained")  # the series' width, not per column
         axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
         for ax, (title, runs) in zip(axes, panels.items(), strict=False):
             for label, values in _columns(runs).items():
@@ -573,7 +570,6 @@ def plot_lr_grid(
 __all__ = [
     "CaughtWarnings",
     "LrRecorder",
-    "READABLE",
     "Roundtrip",
     "amp_run",
     "batch",
