@@ -517,9 +517,9 @@ def plot_lr_runs(
             ax.axvline(at, color="gray", linestyle="--", linewidth=1)
             ax.annotate(
                 "resumed here",
-                (at, 1),
+                (at, 0),  # at the bottom: curves start at the top, where the lr is largest
                 xycoords=("data", "axes fraction"),
-                xytext=(4, -14),
+                xytext=(4, 4),
                 textcoords="offset points",
                 color="gray",
             )
