@@ -17,14 +17,14 @@ def setup(seed: int = 0) -> None:
     Checks that MKL runs in its CPU-independent mode (lrutils switches it on when imported; if a
     matrix multiply ran before ``import lrutils``, this says to restart the kernel), one torch
     thread, seeds for ``random``, numpy and torch, numpy prints ``PRINT_PRECISION`` digits, and
-    figures use :mod:`lrutils.style` (readable on a projector, crisp PNGs).
+    figures use :mod:`lrutils.figures.style` (readable on a projector, crisp PNGs).
 
     >>> setup()
     """
     import torch
 
-    from . import style
-    from .numerics import require_pinned_mkl
+    from .figures import style
+    from .training.numerics import require_pinned_mkl
 
     found = version("torch").split("+")[0]
     if found != EXPECTED_TORCH:

@@ -9,7 +9,7 @@ import pytest
 from conftest import assert_clear_error
 
 from lrutils import get_spec, lr_curve, momentum_curve, scheduler_names, torch_lr_curve
-from lrutils.schedules._spec import MAX_STEPS
+from lrutils.curves.spec import MAX_STEPS
 
 CASES = [
     # (name, n_steps, kwargs, error type, words the message must contain)

@@ -19,8 +19,8 @@ import torch
 from torch.optim import lr_scheduler as sched
 
 import lrutils
-from lrutils.blog import blog_sketch, plateau_demo_metric
-from lrutils.synthetic import synthetic_val_loss
+from lrutils.curves.blog import blog_sketch, plateau_demo_metric
+from lrutils.curves.synthetic import synthetic_val_loss
 
 
 def _sgd(lr: float = 0.1, **kwargs: float) -> torch.optim.SGD:
@@ -506,7 +506,7 @@ def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
     one_cycle = lrutils.train("OneCycleLR", epochs=1)
     assert one_cycle.momentum.min() == pytest.approx(0.85)
     assert one_cycle.momentum.max() == pytest.approx(0.95)
-    assert one_cycle.lr[0] == pytest.approx(lrutils.training.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
+    assert one_cycle.lr[0] == pytest.approx(lrutils.training.runs.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
 
 
 # --- 00 / 07 / glossary (rewritten for issues 10-12) -----------------------------------------

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from lrutils import History, Setup, compare, tune_lr
-from lrutils.comparison import Comparison
-from lrutils.history import Failure
-from lrutils.tables import Table
+from lrutils.text.tables import Table
+from lrutils.training.comparison import Comparison
+from lrutils.training.history import Failure
 
 matplotlib.use("Agg")
 
@@ -118,7 +118,7 @@ def test_table_rejects_ragged_rows() -> None:
 
 
 def test_metrics_measure_what_they_say(small: Comparison) -> None:
-    from lrutils.comparison import metric_value
+    from lrutils.training.comparison import metric_value
 
     h = small["constant"][0]
     assert metric_value(h, "val_loss@2") == h.val_loss[1]

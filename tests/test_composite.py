@@ -11,17 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
-from lrutils.composite import (
+from lrutils.curves.composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
+from lrutils.curves.shorthand import (
     chained_curve,
-    composite_names,
     lambda_curve,
-    linear_warmup_lambda,
     sequential_curve,
     torch_chained_curve,
     torch_lambda_curve,
     torch_sequential_curve,
-    warmup_cosine,
-    warmup_stable_decay,
 )
 
 LAMBDAS = [linear_warmup_lambda(5), lambda t: 0.95**t, lambda t: 1.0 / (t + 1), lambda t: t // 7]

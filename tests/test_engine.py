@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from lrutils import lr_curve, momentum_curve
-from lrutils.engine import (
+from lrutils.training.engine import (
     ADAMW_EPS,
     ADAMW_WEIGHT_DECAY,
     MOMENTUM,
@@ -18,8 +18,8 @@ from lrutils.engine import (
     _sgd_step,
     train_runs,
 )
-from lrutils.mlp import DTYPE, init_stack
-from lrutils.training import demo_kwargs
+from lrutils.training.mlp import DTYPE, init_stack
+from lrutils.training.runs import demo_kwargs
 
 EPOCHS, HIDDEN, BATCH = 4, 16, 40
 
@@ -62,7 +62,7 @@ def test_plateau_runs_cut_on_their_own_metric() -> None:
 @pytest.mark.parametrize("name", ["StepLR", "OneCycleLR", "CosineAnnealingWarmRestarts", "CyclicLR"])
 def test_recorded_lr_and_momentum_are_the_schedulers(name: str) -> None:
     h = train_runs([spec(name, 0.1, 0)], EPOCHS, HIDDEN, BATCH)[0]
-    from lrutils.schedules import get_spec
+    from lrutils.curves.table import get_spec
 
     unit = get_spec(name).unit
     n = EPOCHS * 30 if unit == "batch" else EPOCHS
@@ -151,7 +151,7 @@ def test_explicit_step_lrs_drive_the_run() -> None:
 def test_the_data_stays_usable_with_autograd_after_training() -> None:
     """The engine trains in inference mode; the data it caches (and spiral_data's) must not be
     inference tensors, or a learner's own loop on them fails ("cannot be saved for backward")."""
-    from lrutils.training_data import spiral_data
+    from lrutils.training.data import spiral_data
 
     train_runs([RunSpec(None, lr=0.1, seed=0)], 1, HIDDEN, BATCH)
     data = spiral_data()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from lrutils.curves.torch_reference import torch_lr_curve
 from lrutils.exercises.cyclic import check_step_size_up, check_triangle_loop, triangle_lrs
-from lrutils.torch_reference import torch_lr_curve
 
 
 def test_step_size_up() -> None:

@@ -6,10 +6,10 @@ import functools
 
 import pytest
 
+from lrutils.curves.recipes import noam_factor
 from lrutils.exercises import Verdict
 from lrutils.exercises.in_the_wild import check_noam_lambda, check_per_batch
-from lrutils.loops import epochs_to_batches
-from lrutils.recipes import noam_factor
+from lrutils.training.loops import epochs_to_batches
 
 
 def noam(t: int, shift: int = 1, d_model: int = 512, warmup_power: float = -1.5) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from lrutils import surface
+from lrutils.curves import surface
 from lrutils.exercises import Verdict, intro
 from lrutils.exercises.intro import (
     CANDIDATE_LRS,

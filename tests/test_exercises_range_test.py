@@ -10,7 +10,8 @@ import torch
 
 from lrutils.exercises import Verdict
 from lrutils.exercises.range_test import check_batch160_max_lr, check_smoothing, check_sweep_loop
-from lrutils.range_test import lr_range_test, smooth_losses
+from lrutils.training.range_rules import smooth_losses
+from lrutils.training.range_test import lr_range_test
 
 
 def ema(losses: np.ndarray, beta: float, correct: bool = True, swap: bool = False) -> np.ndarray:

@@ -15,7 +15,7 @@ from lrutils.exercises.training_loop import (
     make_optimizer,
     make_run,
 )
-from lrutils.loops import loss_of
+from lrutils.training.loops import loss_of
 
 # --- exercise 1: resume ----------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from lrutils import torch_lr_curve
-from lrutils.blog import blog_sketch
+from lrutils.curves.blog import blog_sketch
 from lrutils.figures import cosine
-from lrutils.style import MAX_WIDTH
+from lrutils.figures.style import MAX_WIDTH
 
 
 def test_past_t_max_draws_torch_the_sketch_and_a_restart() -> None:

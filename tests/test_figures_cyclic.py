@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrutils import style
+from lrutils.figures import style
 from lrutils.figures.cyclic import MODES, lr_and_momentum, modes
 
 

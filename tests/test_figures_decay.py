@@ -1,5 +1,5 @@
 """Figures of notebooks 01 and 02: they draw what they say (torch's values, staircases, log axes) and follow
-lrutils.style (width, legend outside the data)."""
+lrutils.figures.style (width, legend outside the data)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from lrutils import lr_curve, torch_lr_curve
 from lrutils.figures import decay
-from lrutils.style import MAX_WIDTH
+from lrutils.figures.style import MAX_WIDTH
 
 
 def check_style(fig) -> None:

@@ -7,7 +7,8 @@ import pytest
 from matplotlib.text import Text
 
 import lrutils
-from lrutils import style, surface
+from lrutils.curves import surface
+from lrutils.figures import style
 from lrutils.figures.intro import bowl_paths
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from lrutils import lr_curve, momentum_curve
 from lrutils.figures import onecycle as figures
-from lrutils.style import MAX_WIDTH
+from lrutils.figures.style import MAX_WIDTH
 
 
 def _check_style(fig: Figure) -> None:

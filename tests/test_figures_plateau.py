@@ -7,10 +7,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from lrutils import lr_curve
-from lrutils.blog import plateau_demo_metric
+from lrutils.curves.blog import plateau_demo_metric
+from lrutils.curves.synthetic import synthetic_val_loss
 from lrutils.figures import plateau as figures
-from lrutils.style import MAX_WIDTH
-from lrutils.synthetic import synthetic_val_loss
+from lrutils.figures.style import MAX_WIDTH
 
 
 def _check_style(fig: Figure) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrutils import style, tune_lr
+from lrutils import tune_lr
+from lrutils.figures import style
 from lrutils.figures.range_test import rules_vs_tuning, smoothing_start, uncorrected_average
-from lrutils.range_test import lr_range_test
+from lrutils.training.range_test import lr_range_test
 
 
 def test_smoothing_start_shows_raw_uncorrected_and_corrected() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrutils import style
-from lrutils.figures.restarts import RISES, fractional_epochs, rises_again, used_lrs_fractional
+from lrutils.curves.torch_reference import torch_fractional_epoch_lrs as used_lrs_fractional
+from lrutils.figures import style
+from lrutils.figures.restarts import RISES, fractional_epochs, rises_again
 
 
 def test_rises_again_has_one_staircase_panel_per_curve() -> None:

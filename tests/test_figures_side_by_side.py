@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.text import Text
 
 import lrutils
-from lrutils import style
-from lrutils.blog import blog_sketch, blog_torch_curve
+from lrutils.curves.blog import blog_sketch, blog_torch_curve
+from lrutils.figures import style
 from lrutils.figures.side_by_side import LOG_PANELS, blog_grid
 
 

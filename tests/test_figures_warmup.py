@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lrutils import style
+from lrutils.figures import style
 from lrutils.figures.warmup import lr_curves, warmup_shapes
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import lrutils
-from lrutils.live_training import constant_reference
-from lrutils.training import DEFAULT_EPOCHS, steps_per_epoch
+from lrutils.explorer.live import constant_reference
+from lrutils.training.runs import DEFAULT_EPOCHS, steps_per_epoch
 
 
 def assert_run_matches_the_controls(ex: lrutils.Explorer) -> None:
@@ -86,3 +86,23 @@ def test_the_saved_picture_has_the_loss_panel_at_the_size_the_notebook_records(n
     size = metadata["image/png"]
     assert saved.size == (2 * size["width"], 2 * size["height"])  # drawn at twice the CSS size
     assert np.array_equal(np.asarray(saved), np.asarray(PIL.Image.open(io.BytesIO(bytes(ex.image.value)))))
+
+
+def test_the_training_explorer_builds_and_renders_its_picture_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrutils.explorer.picture import ExplorerFigure
+
+    built, rendered = [], []
+    original_init, original_png = ExplorerFigure.__init__, ExplorerFigure.png
+
+    def counting_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(1)
+        original_init(self, *args, **kwargs)
+
+    def counting_png(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(1)
+        return original_png(self, *args, **kwargs)
+
+    monkeypatch.setattr(ExplorerFigure, "__init__", counting_init)
+    monkeypatch.setattr(ExplorerFigure, "png", counting_png)
+    lrutils.explore("StepLR", train=True)
+    assert (len(built), len(rendered)) == (1, 1)

@@ -1,4 +1,4 @@
-"""lrutils.loops, and every claim notebooks 12 and 13 make about torch's training loop, run for real.
+"""lrutils.training.loops, and every claim notebooks 12 and 13 make about torch's training loop, run for real.
 
 Test names state the claim. Only learning rates, step counts and booleans are compared: they are
 exact and the same on every CPU.
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from torch.optim import lr_scheduler as L
 
 import lrutils
-from lrutils.loops import (
+from lrutils.training.loops import (
     CaughtWarnings,
     LrRecorder,
     amp_run,

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lrutils.mlp import DTYPE, backward, cross_entropy, forward, init_stack, loss_and_accuracy
+from lrutils.training.mlp import DTYPE, backward, cross_entropy, forward, init_stack, loss_and_accuracy
 
 
 def as_sequential(net, i: int) -> nn.Sequential:

@@ -12,8 +12,8 @@ import pytest
 import torch
 
 import lrutils
-from lrutils.numerics import EXP_FLOOR, exp_nonpositive, log_positive, mkl_state, sum_rows
-from lrutils.training_data import N_TRAIN, N_VAL, spiral_points, spiral_points_float64
+from lrutils.training.data import N_TRAIN, N_VAL, spiral_points, spiral_points_float64
+from lrutils.training.numerics import EXP_FLOOR, exp_nonpositive, log_positive, mkl_state, sum_rows
 
 F64 = torch.float64
 

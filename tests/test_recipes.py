@@ -1,4 +1,4 @@
-"""The published recipes (lrutils.recipes): numpy curves equal torch's LambdaLR, and both equal the publications.
+"""The published recipes (lrutils.curves.recipes): numpy curves equal torch's LambdaLR, and both equal the publications.
 
 The reference formulas below are re-typed from their sources, operation for operation:
 
@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
-from lrutils.recipes import (
+from lrutils.curves.recipes import (
     linear_warmup_decay_factor,
     noam_factor,
     warmup_cosine_floor_factor,

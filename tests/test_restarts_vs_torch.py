@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import lrutils
 from lrutils import lr_curve, momentum_curve
-from lrutils.schedules.restarts import cycle_position, cycle_starts
+from lrutils.curves.restarts import cycle_position, cycle_starts
 
 base_lrs = st.floats(1e-6, 10.0)
 
@@ -227,7 +227,7 @@ def test_training_steps_cyclic_per_batch_and_restarts_per_epoch() -> None:
 
 
 def test_demo_kwargs() -> None:
-    from lrutils.training import demo_kwargs
+    from lrutils.training.runs import demo_kwargs
 
     assert demo_kwargs("CosineAnnealingWarmRestarts", 30, 30, 0.2) == {"T_0": 10}
     assert demo_kwargs("CyclicLR", 30, 30, 0.2) == {"max_lr": 0.4, "step_size_up": 150}

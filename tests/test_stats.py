@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lrutils.stats import mean_interval, paired, t_cdf, t_quantile
+from lrutils.training.stats import mean_interval, paired, t_cdf, t_quantile
 
 # Two-sided 95 % critical values t(0.975, df) from any statistics table (e.g. NIST/SEMATECH
 # e-Handbook, table 1.3.6.7.2): independent of this code.

@@ -1,4 +1,4 @@
-"""Tests for lrutils.surface: the 2-D bowl, gradient descent on it, and its picture."""
+"""Tests for lrutils.curves.surface: the 2-D bowl, gradient descent on it, and its picture."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lrutils
-from lrutils import surface
+from lrutils.curves import surface
 
 
 def test_loss_is_the_bowl():

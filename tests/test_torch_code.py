@@ -11,9 +11,9 @@ import torch
 from conftest import assert_agrees
 
 import lrutils
-from lrutils.blog import plateau_demo_metric
-from lrutils.composite import composite_names
-from lrutils.torch_code import torch_code, value_text
+from lrutils.curves.blog import plateau_demo_metric
+from lrutils.curves.composite import composite_names
+from lrutils.explorer.code import torch_code, value_text
 
 ALL_NAMES = [*lrutils.scheduler_names(), *composite_names()]
 

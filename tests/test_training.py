@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 
 import lrutils
 from lrutils import Setup, bake_off, compare, plot_history, train, tune_lr
-from lrutils.engine import MOMENTUM
-from lrutils.progress import ProgressBar
-from lrutils.training import DEFAULT_LR, demo_kwargs, steps_per_epoch
+from lrutils.text.progress import ProgressBar
+from lrutils.training.engine import MOMENTUM
+from lrutils.training.runs import DEFAULT_LR, demo_kwargs, steps_per_epoch
 
 matplotlib.use("Agg")
 
@@ -74,7 +74,8 @@ def test_no_warnings_for_any_scheduler() -> None:
 
 def test_a_diverging_run_stops_and_says_where_at_once() -> None:
     with pytest.warns(
-        lrutils.history.TrainingFailed, match=r"StepLR \(seed 0\): loss .* in epoch 1 .* at lr 50.*lower the lr"
+        lrutils.training.history.TrainingFailed,
+        match=r"StepLR \(seed 0\): loss .* in epoch 1 .* at lr 50.*lower the lr",
     ):
         h = lrutils.train("StepLR", lr=50.0, epochs=3)
     assert h.failure is not None and h.failure.epoch == 1 and h.failure.lr == 50.0
@@ -195,7 +196,7 @@ def test_bake_off_tunes_on_other_seeds_then_compares() -> None:
 def test_compare_shows_a_progress_bar_with_a_stable_text_form(monkeypatch: pytest.MonkeyPatch) -> None:
     import IPython.display
 
-    from lrutils import progress
+    from lrutils.text import progress
 
     shown = []
     monkeypatch.setattr(progress, "in_kernel", lambda: True)

@@ -14,13 +14,15 @@ import pytest
 from matplotlib.text import Text
 
 import lrutils
-from lrutils.composite import composite_names
-from lrutils.controls import float_options, linear_grid, log_grid, shown
-from lrutils.explorer_figure import DENSITY, FONT_KEY
-from lrutils.recipes import FACTOR_MAKERS
-from lrutils.synthetic import synthetic_val_loss
-from lrutils.torch_code import value_text
-from lrutils.widgets import EXPLORER_MAX_STEPS, Explorer, explore
+from lrutils.curves.composite import composite_names
+from lrutils.curves.recipes import FACTOR_MAKERS
+from lrutils.curves.synthetic import synthetic_val_loss
+from lrutils.explorer import explore
+from lrutils.explorer.code import value_text
+from lrutils.explorer.controls import float_options, linear_grid, log_grid, shown
+from lrutils.explorer.explorer import Explorer
+from lrutils.explorer.picture import DENSITY, FONT_KEY
+from lrutils.explorer.start import EXPLORER_MAX_STEPS
 
 ALL_NAMES = [*lrutils.scheduler_names(), *composite_names()]
 SLIDERS = (widgets.IntSlider, widgets.SelectionSlider)
@@ -292,10 +294,10 @@ def test_release_hook_errors_are_shown_not_raised() -> None:
     assert "broken raised RuntimeError: training failed" in ex.message.value
 
 
-def test_added_panel_is_under_the_others_and_can_be_drawn_into() -> None:
-    ex = explore("StepLR")
-    height = ex.figure.css_size[1]
-    ax = ex.add_panel("training loss")
+def test_an_extra_panel_is_under_the_others_and_can_be_drawn_into() -> None:
+    height = explore("StepLR").figure.css_size[1]
+    ex = Explorer("StepLR", extra_panels=["training loss"])
+    ax = ex.extra_axes[0]
     assert ex.figure.css_size[1] > height and ax.get_ylabel() == "training loss"
     ax.plot([0, 99], [1.0, 0.2])
     before = bytes(ex.image.value)

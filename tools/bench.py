@@ -106,7 +106,7 @@ def bench_sliders() -> list[str]:
     """
     if not hasattr(lrutils, "explore"):
         return ["(explore not available)"]
-    from lrutils.widgets import benchmark_updates, first_parameter_slider
+    from lrutils.explorer.timing import benchmark_updates, first_parameter_slider
 
     rows = [
         "| explorer | n_steps: median (ms) | p95 (ms) | parameter moved | median (ms) | p95 (ms) |",
@@ -155,7 +155,7 @@ def bench_training() -> list[str]:
 def bench_live_training() -> list[str]:
     """Median and p95 of a live-training update from slider release to picture, and the whole move's median."""
     try:
-        from lrutils.live_training import benchmark_training_updates
+        from lrutils.explorer.timing import benchmark_training_updates
     except ImportError:
         return ["(live training not available)"]
     rows = [

@@ -30,9 +30,9 @@ def fingerprint() -> str:
     import numpy as np
 
     import lrutils
-    from lrutils.engine import RunSpec, train_runs
-    from lrutils.training import BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
-    from lrutils.training_data import HIDDEN
+    from lrutils.training.data import HIDDEN
+    from lrutils.training.engine import RunSpec, train_runs
+    from lrutils.training.runs import BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
 
     digest = hashlib.sha256()
     names = [None, *lrutils.scheduler_names(), *lrutils.composite_names()]

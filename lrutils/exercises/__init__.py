@@ -1,7 +1,11 @@
 """Self-checks for the notebooks' exercises: each returns a :class:`Verdict` that says right or wrong and why.
 
 One module per notebook topic (``step_decay``, ``onecycle``, ...); every check takes the learner's
-answer, compares it with what torch really does, and explains the difference.
+answer, compares it with what torch really does, and explains the difference. Loops a learner
+writes are run and judged by :mod:`~lrutils.exercises.loop_check`.
+
+Layer 5, the top: may import every other package (:mod:`lrutils.curves`, :mod:`lrutils.figures`,
+:mod:`lrutils.training`, :mod:`lrutils.explorer`, :mod:`lrutils.text`).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..curves import lr_curve
-from ..loops import describe_error
-from ..torch_reference import torch_lr_curve
+from ..curves.closed_form import lr_curve
+from ..curves.torch_reference import torch_lr_curve
+from ..training.loops import describe_error
 from . import Verdict
 
 NOAM_D_MODEL = 512

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..curves import lr_curve
-from ..surface import descend, max_stable_lr
+from ..curves.closed_form import lr_curve
+from ..curves.surface import descend, max_stable_lr
 from . import Verdict
 from .loop_check import BASE_LR, check_loop
 
@@ -53,7 +53,7 @@ def check_diverging_lrs(answer: object) -> Verdict:
     """Check which of :data:`CANDIDATE_LRS` diverge on the bowl ``f = (x^2 + 25 y^2) / 2``.
 
     ``answer`` is the list (or set) of the candidates that diverge. ``None`` (the placeholder)
-    gives a polite "not yet". The truth is found by running :func:`lrutils.surface.descend`.
+    gives a polite "not yet". The truth is found by running :func:`lrutils.curves.surface.descend`.
 
     >>> check_diverging_lrs([0.15]).correct
     False

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..loops import CaughtWarnings, LrRecorder
+from ..training.loops import CaughtWarnings, LrRecorder
 from . import Verdict
 
 BASE_LR = 0.1

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from lrutils.exercises import Verdict
-from lrutils.exercises.loop_check import check_loop
-from lrutils.range_test import smooth_losses, sweep_lrs
+from ..training.range_rules import smooth_losses
+from ..training.range_test import sweep_lrs
+from . import Verdict
+from .loop_check import check_loop
 
 _CASES: tuple[tuple[tuple[float, ...], float], ...] = (
     ((2.0, 1.0, 3.0, 0.5, 0.25), 0.9),
@@ -105,7 +106,7 @@ def check_smoothing(fn: Callable[[np.ndarray, float], np.ndarray] | None) -> Ver
 
 @lru_cache(maxsize=1)
 def _runs() -> tuple[float, float, float, float]:
-    from lrutils.range_test import lr_range_test
+    from lrutils.training.range_test import lr_range_test
 
     ours = lr_range_test(batch_size=EX2_BATCH)
     demo = lr_range_test()

@@ -9,14 +9,13 @@ right: cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would 
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..torch_reference import torch_lr_curve
+from ..curves.torch_reference import torch_fractional_epoch_lrs, torch_lr_curve
 from . import Verdict
 from .loop_check import check_loop
 
@@ -88,18 +87,15 @@ def check_restart_epochs(answer: Sequence[int] | None) -> Verdict:
 
 
 def fractional_lrs(shift: float = 1.0) -> list[float]:
-    """The lr of optimizer step ``k`` (batch ``i`` of epoch ``e``, ``k = 5 e + i``) when the cosine is
-    evaluated at the fractional epoch ``(k + shift - 1) / 5``: ``shift=1`` is exercise 2's intended
+    """The lr of optimizer step ``k`` (batch ``i`` of epoch ``e``, ``k = 5 e + i``) when the real scheduler is
+    stepped with ``epoch + (i + shift) / 5`` after every batch: ``shift=1`` is exercise 2's intended
     schedule (step ``k`` at epoch ``k / 5``), ``shift=0`` the loop of torch's docstring.
 
     >>> [round(v, 4) for v in fractional_lrs()[:6]]
     [0.1, 0.0976, 0.0905, 0.0794, 0.0655, 0.05]
     """
-    out = []
-    for k in range(LOOP_EPOCHS * LOOP_BATCHES):
-        x = max(0.0, (k + shift - 1) / LOOP_BATCHES)
-        out.append(BASE_LR * (1.0 + math.cos(math.pi * (x % LOOP_T_0) / LOOP_T_0)) / 2.0)
-    return out
+    lrs = torch_fractional_epoch_lrs(LOOP_T_0, 1, LOOP_EPOCHS, LOOP_BATCHES, base_lr=BASE_LR, shift=shift)
+    return lrs.tolist()
 
 
 def _stepped_lrs(per_batch: bool) -> list[float]:

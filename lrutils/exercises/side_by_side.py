@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..curves import lr_curve
+from ..curves.closed_form import lr_curve
 from . import Verdict
 from .loop_check import BASE_LR, check_loop
 

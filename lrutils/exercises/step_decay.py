@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..curves import lr_curve
-from ..torch_reference import torch_lr_curve
+from ..curves.closed_form import lr_curve
+from ..curves.torch_reference import torch_lr_curve
 from . import Verdict
 from . import number_answer as _number
 from .loop_check import check_loop

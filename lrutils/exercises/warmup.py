@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..composite import torch_sequential_curve
+from ..curves.shorthand import torch_sequential_curve
 from . import Verdict
 from .loop_check import check_loop
 

@@ -1,4 +1,14 @@
-"""Figures for one notebook topic each (``lrutils.figures.plateau``, ...), so that a notebook cell
-that draws shows one idea in a few lines. General figures live in :mod:`lrutils.plotting` and
-:mod:`lrutils.training_plots`; all follow :mod:`lrutils.style`.
+"""Everything lrutils draws as a matplotlib Figure, in one style.
+
+- :mod:`~lrutils.figures.style`: sizes, fonts and colours that read on a projector;
+- :mod:`~lrutils.figures.curves`: general lr-curve figures;
+- :mod:`~lrutils.figures.results`: training runs and multi-seed comparisons (what
+  ``History.plot``, ``Comparison.plot`` and ``Tuning.plot`` draw);
+- one module per notebook topic (:mod:`intro`, :mod:`decay`, :mod:`cosine`, :mod:`plateau`,
+  :mod:`onecycle`, :mod:`side_by_side`, :mod:`warmup`, :mod:`restarts`, :mod:`cyclic`,
+  :mod:`range_test`, :mod:`loops`), so that a notebook cell that draws shows one idea in a few lines.
+
+Layer 2: imports :mod:`lrutils.curves` and :mod:`lrutils.text`. Figures of training results take
+the result objects (duck-typed) and never train, so :mod:`lrutils.training` can draw with them.
+Every function returns a Figure and never calls ``plt.show()``.
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -14,3 +16,23 @@ def staircase(values: np.ndarray, per: int = 1) -> tuple[np.ndarray, np.ndarray]
     """
     values = np.asarray(values, dtype=float)
     return np.arange(len(values) + 1) / per, np.append(values, values[-1:])
+
+
+TORCH_DOTS = 50
+"""At most this many dots of a torch trace: sparse enough to see the line under them."""
+
+
+def torch_dots(
+    ax: Any, values: np.ndarray, label: str | None = "torch (stepped)", x: np.ndarray | None = None, size: float = 4
+) -> None:
+    """Every few steps of what the real torch scheduler set, as black dots over the drawn curve.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots(); torch_dots(ax, np.linspace(1, 0, 200))
+    >>> len(ax.lines[0].get_xdata())
+    50
+    """
+    values = np.asarray(values, dtype=float)
+    every = max(1, len(values) // TORCH_DOTS)
+    x = np.arange(len(values)) if x is None else np.asarray(x)
+    ax.plot(x[::every], values[::every], "k.", markersize=size, label=label, zorder=4)

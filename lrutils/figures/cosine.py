@@ -1,7 +1,7 @@
 """Figures for notebook 03 (cosine annealing, ``CosineAnnealingLR``).
 
 Every function returns a :class:`~matplotlib.figure.Figure` (never ``plt.show()``), at most
-:data:`lrutils.style.MAX_WIDTH` wide, with the legend under the panel so it never covers a curve.
+:data:`lrutils.figures.style.MAX_WIDTH` wide, with the legend under the panel so it never covers a curve.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..blog import blog_sketch
-from ..style import MAX_WIDTH, color_for
-from ..torch_reference import torch_lr_curve
+from ..curves.blog import blog_sketch
+from ..curves.torch_reference import torch_lr_curve
 from .decay import stepped_per_batch as _stepped_per_batch
+from .style import MAX_WIDTH, color_for
 
 
 def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Figure:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..curves import lr_curve, momentum_curve
-from ..style import MAX_WIDTH, color_for
-from ..torch_reference import torch_lr_curve, torch_momentum_curve
+from ..curves.closed_form import lr_curve, momentum_curve
+from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve
+from ._draw import torch_dots
+from .style import MAX_WIDTH, color_for
 
 MODES: dict[str, dict[str, Any]] = {
     "triangular": {},
@@ -26,11 +26,6 @@ MODES: dict[str, dict[str, Any]] = {
 
 COMMON: dict[str, Any] = {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 25}
 """The triangle of the notebook's figures: 0.01 up to 0.1 in 25 batches and back."""
-
-
-def _torch_dots(ax: Any, values: np.ndarray, every: int) -> None:
-    steps = np.arange(len(values))
-    ax.plot(steps[::every], values[::every], "k.", markersize=3)
 
 
 def modes(n_steps: int = 300, **common: Any) -> Figure:
@@ -44,7 +39,7 @@ def modes(n_steps: int = 300, **common: Any) -> Figure:
     axes = fig.subplots(len(MODES), 1, sharex=True, sharey=True)
     for ax, (label, extra) in zip(axes, MODES.items(), strict=True):
         ax.plot(lr_curve("CyclicLR", n_steps, **kwargs, **extra), color=color_for("CyclicLR"))
-        _torch_dots(ax, torch_lr_curve("CyclicLR", n_steps, **kwargs, **extra), max(1, n_steps // 50))
+        torch_dots(ax, torch_lr_curve("CyclicLR", n_steps, **kwargs, **extra), label=None)
         ax.set_title(label, loc="left", fontsize="medium")
         ax.set_ylabel("lr")
     axes[-1].set_xlabel("batch (optimizer step)")
@@ -75,7 +70,7 @@ def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
         f"CyclicLR(base_lr={kwargs['base_lr']}, max_lr={kwargs['max_lr']}, step_size_up={kwargs['step_size_up']})"
     )
     ax_m.plot(momentum_curve("CyclicLR", n_steps, **kwargs), color="tab:gray")
-    _torch_dots(ax_m, torch_momentum_curve("CyclicLR", n_steps, **kwargs), max(1, n_steps // 50))
+    torch_dots(ax_m, torch_momentum_curve("CyclicLR", n_steps, **kwargs), label=None)
     ax_m.set(xlabel="batch (optimizer step)", ylabel="momentum")
     handles = [Line2D([], [], color="tab:gray"), Line2D([], [], color="k", marker=".", linestyle="")]
     fig.legend(

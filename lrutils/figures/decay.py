@@ -1,7 +1,7 @@
 """Figures for notebooks 01 (step decay, ``StepLR``) and 02 (exponential decay, ``ExponentialLR``).
 
 Every function returns a :class:`~matplotlib.figure.Figure` (never ``plt.show()``), at most
-:data:`lrutils.style.MAX_WIDTH` wide, with the legend under the panels so it never covers a curve.
+:data:`lrutils.figures.style.MAX_WIDTH` wide, with the legend under the panels so it never covers a curve.
 Per-epoch learning rates are drawn as staircases (``drawstyle="steps-post"``): the lr of epoch t
 holds from t to t + 1.
 """
@@ -15,11 +15,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..blog import blog_sketch
-from ..curves import lr_curve
-from ..style import MAX_WIDTH, color_for
-from ..torch_reference import torch_lr_curve
-from ._draw import staircase
+from ..curves.blog import blog_sketch
+from ..curves.closed_form import lr_curve
+from ..curves.torch_reference import torch_lr_curve
+from ._draw import staircase, torch_dots
+from .style import MAX_WIDTH, color_for
 
 
 def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
@@ -64,8 +64,7 @@ def curve_vs_torch(
                 label="blog's sketch (reconstructed)",
             )
         ax.plot(*staircase(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
-        every = max(1, n_steps // 50)
-        ax.plot(epochs[::every], theirs[::every], "k.", markersize=5, label=f"torch {name} (stepped)")
+        torch_dots(ax, theirs, label=f"torch {name} (stepped)", x=epochs)
         _lr_axes(ax, "epoch", scale == "log")
         ax.set_title(f"{scale} scale")
     fig.suptitle(f"{name}({args}) from lr {base_lr:g}")

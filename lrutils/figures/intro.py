@@ -1,6 +1,6 @@
 """Figures for notebook 00 (what a scheduler is): gradient descent on a bowl you can see.
 
->>> from lrutils import surface
+>>> from lrutils.curves import surface
 >>> fig = bowl_paths({"lr 0.1": surface.descend(0.1, steps=5)})
 >>> [ax.get_title() for ax in fig.axes]
 ['the path on the bowl', 'loss per step (log scale)']
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..style import MAX_WIDTH
-from ..surface import CURVATURE, loss
+from ..curves.surface import CURVATURE, loss
+from .style import MAX_WIDTH
 
 
 def bowl_paths(
@@ -24,10 +24,10 @@ def bowl_paths(
 ) -> Figure:
     """Each path on the contours of the bowl (left) and its loss per step (right, log scale).
 
-    ``paths`` maps a label to a path from :func:`lrutils.surface.descend`. Paths are drawn in the
+    ``paths`` maps a label to a path from :func:`lrutils.curves.surface.descend`. Paths are drawn in the
     order given, in the colours C0, C1, ..., so a later one lies on top; one legend below both panels.
 
-    >>> from lrutils import surface
+    >>> from lrutils.curves import surface
     >>> fig = bowl_paths({"a": surface.descend(0.05, steps=3), "b": surface.descend(0.15, steps=3)})
     >>> len(fig.axes[1].lines), bool(fig.get_figwidth() <= MAX_WIDTH)
     (2, True)

@@ -12,22 +12,16 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..blog import blog_sketch
-from ..curves import lr_curve, momentum_curve
-from ..style import MAX_WIDTH, color_for
+from ..curves.blog import blog_sketch
+from ..curves.closed_form import lr_curve, momentum_curve
+from ._draw import torch_dots
+from .style import MAX_WIDTH, color_for
 
 COLOUR = color_for("OneCycleLR")
 
 
 def _legend_right(ax: Axes) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-
-
-def _dots(ax: Axes, values: np.ndarray, label: str | None) -> None:
-    """Every few steps of a torch trace as black dots, sparse enough to see the line under them."""
-    every = max(1, len(values) // 50)
-    steps = np.arange(len(values))
-    ax.plot(steps[::every], values[::every], "k.", markersize=4, label=label, zorder=3)
 
 
 def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Figure:
@@ -39,7 +33,7 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
     >>> [ax.get_ylabel() for ax in fig.axes], len(fig.axes[0].lines)
     (['learning rate', 'momentum'], 3)
     """
-    from ..torch_reference import torch_lr_curve, torch_momentum_curve  # imports torch only when asked
+    from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve  # imports torch only when asked
 
     fig = Figure(figsize=(MAX_WIDTH, 4.0), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -48,9 +42,9 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
         x = np.linspace(0, n_steps - 1, len(drawn))
         top.plot(x, drawn, "--", color="grey", linewidth=2.5, label="blog's sketch\n(stretched)")
     top.plot(lr_curve("OneCycleLR", n_steps, **kwargs), color=COLOUR, label="lrutils.lr_curve")
-    _dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    torch_dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
     bottom.plot(momentum_curve("OneCycleLR", n_steps, **kwargs), color="black", label="lrutils.momentum_curve")
-    _dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    torch_dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
     top.set(ylabel="learning rate", title=f"OneCycleLR({args})")
     bottom.set(xlabel="batch (optimizer step)", ylabel="momentum")

@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..blog import blog_sketch
-from ..curves import lr_curve
-from ..style import MAX_WIDTH, color_for
-from ..synthetic import synthetic_val_loss
+from ..curves.blog import blog_sketch
+from ..curves.closed_form import lr_curve
+from ..curves.synthetic import synthetic_val_loss
 from ._draw import staircase
+from ._draw import torch_dots as draw_torch_dots
+from .style import MAX_WIDTH, color_for
 
 EXPLORER_START: dict[str, Any] = {"patience": 10, "factor": 0.1, "flat_from": 40, "n_epochs": 100}
 """What ``lrutils.explore("ReduceLROnPlateau")`` shows when it opens."""
@@ -93,10 +94,7 @@ def lr_and_metric(
         for cut in cut_epochs(lr):
             top.axvline(cut, color=colour, linestyle=":", linewidth=1)
     if torch_dots is not None:
-        dots = np.asarray(torch_dots, dtype=float)
-        every = max(1, len(dots) // 40)  # sparse enough to see the curves under them
-        x = np.arange(len(dots)) + 0.5
-        top.plot(x[::every], dots[::every], "k.", markersize=4, label="torch (stepped)", zorder=4)
+        draw_torch_dots(top, torch_dots, x=np.arange(len(torch_dots)) + 0.5)
     metric_colours = own if len(metrics) == len(own) else ["black", "tab:gray", "tab:brown"]
     for (label, values), colour in zip(metrics.items(), metric_colours, strict=False):
         m = np.asarray(values, dtype=float)
@@ -150,7 +148,7 @@ def curve_vs_torch(
     >>> len(fig.axes[0].lines) >= 2
     True
     """
-    from ..torch_reference import torch_lr_curve  # imports torch only when asked
+    from ..curves.torch_reference import torch_lr_curve  # imports torch only when asked
 
     n = len(metrics) + 1
     ours = lr_curve("ReduceLROnPlateau", n, base_lr=base_lr, metrics=metrics, **kwargs)

@@ -1,6 +1,6 @@
 """Figures for notebook 11 (the learning-rate range test).
 
->>> from lrutils.range_test import lr_range_test
+>>> from lrutils.training.range_test import lr_range_test
 >>> len(smoothing_start(lr_range_test(num_iter=40), n=30).axes)
 1
 """
@@ -8,13 +8,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..comparison import Tuning
-from ..range_test import RangeTestResult, smooth_losses
-from ..style import MAX_WIDTH, color_for
+from .style import MAX_WIDTH, color_for
+
+if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
+    from ..training.comparison import Tuning
+    from ..training.range_test import RangeTestResult
 
 
 def uncorrected_average(losses: np.ndarray, beta: float) -> np.ndarray:
@@ -34,7 +37,7 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     """The first ``n`` batches of a sweep: raw loss, the moving average (pulled towards 0 at the start)
     and the bias-corrected average the range test stores.
 
-    >>> from lrutils.range_test import lr_range_test
+    >>> from lrutils.training.range_test import lr_range_test
     >>> [line.get_label() for line in smoothing_start(lr_range_test(num_iter=20), n=10).axes[0].lines][:1]
     ['raw loss per batch']
     """
@@ -44,7 +47,7 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     ax = fig.subplots()
     ax.plot(steps, raw, color="C0", alpha=0.35, linewidth=1.2, label="raw loss per batch")
     ax.plot(steps, uncorrected_average(raw, result.smooth), color="C1", linestyle="--", label="moving average $a_i$")
-    corrected = smooth_losses(raw, result.smooth)
+    corrected = result.smoothed[:n]  # the average the sweep stored: bias-corrected
     ax.plot(steps, corrected, color="C0", linewidth=2.2, label=r"bias-corrected $a_i / (1-\beta^{i+1})$")
     ax.set(xlabel="batch", ylabel="training loss", title=f"the first {len(raw)} batches of the sweep")
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
@@ -60,7 +63,7 @@ def rules_vs_tuning(
     the curve of real 30-epoch training.
 
     >>> from lrutils import tune_lr
-    >>> from lrutils.range_test import lr_range_test
+    >>> from lrutils.training.range_test import lr_range_test
     >>> t = tune_lr(["OneCycleLR"], grid=(0.05, 0.1), seeds=[1], epochs=2, progress=False)
     >>> len(rules_vs_tuning(lr_range_test(num_iter=30), t, {"min / 10": 0.05}).axes)
     2
@@ -87,4 +90,64 @@ def rules_vs_tuning(
     return fig
 
 
-__all__ = ["rules_vs_tuning", "smoothing_start", "uncorrected_average"]
+def _is_result(value: object) -> bool:
+    """A RangeTestResult, by what the figure reads (figures do not import training)."""
+    return all(hasattr(value, a) for a in ("lrs", "losses", "smoothed", "steepest_lr", "min_loss_lr", "suggestion"))
+
+
+def plot_range_test(
+    results: RangeTestResult | Mapping[str, RangeTestResult], title: str = "learning-rate range test"
+) -> Figure:
+    """Draw smoothed loss vs lr (log x), the raw loss faint, both suggestions marked.
+
+    ``results`` is one result or a dict ``{label: result}`` to overlay several tests. The
+    steepest point is a circle, ``min_loss_lr / 10`` (the suggestion) a vertical dashed line,
+    the minimum a cross, and where the test stopped early a short grey dotted line.
+
+    >>> from lrutils.training.range_test import lr_range_test
+    >>> fig = plot_range_test(lr_range_test(num_iter=30))
+    >>> len(fig.axes)
+    1
+    """
+    if _is_result(results):
+        items = {"": results}
+    elif isinstance(results, Mapping) and results and all(_is_result(r) for r in results.values()):
+        items = {str(k): v for k, v in results.items()}
+    else:
+        raise TypeError("results must be a RangeTestResult or a non-empty dict {label: RangeTestResult}")
+    fig = Figure(figsize=(MAX_WIDTH, 4.8), layout="constrained")
+    ax = fig.subplots()
+    lows, highs = [], []
+    single = len(items) == 1
+    for i, (label, r) in enumerate(items.items()):
+        colour = f"C{i % 10}"
+        k = int(np.searchsorted(r.lrs, r.steepest_lr))
+        if single:
+            tags = ("smoothed loss", f"steepest {r.steepest_lr:.2e}", f"min {r.min_loss_lr:.2e}")
+            tags += (f"min / 10 {r.suggestion:.2e} (suggestion)",)
+        else:  # one legend entry per test: the markers mean the same for every colour
+            tags = (f"{label}: steepest {r.steepest_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None)
+        ax.plot(r.lrs, r.losses, color=colour, alpha=0.25, linewidth=0.8)
+        ax.plot(r.lrs, r.smoothed, color=colour, linewidth=2, label=tags[0])
+        ax.plot([r.steepest_lr], [r.smoothed[k]], "o", color=colour, markersize=8, label=tags[1])
+        ax.plot([r.min_loss_lr], [r.best_loss], "x", color=colour, markersize=9, mew=2, label=tags[2])
+        ax.axvline(r.suggestion, color=colour, linestyle="--", linewidth=1.2, label=tags[3])
+        if r.diverged_lr is not None:
+            ax.axvline(r.diverged_lr, color="grey", linestyle=":", linewidth=1)
+        lows.append(float(np.min(r.smoothed)))
+        highs.append(float(np.max(r.smoothed[: max(1, len(r.smoothed) // 10)])))
+    low, high = min(lows), max(highs)
+    ax.set_ylim(low - 0.1 * (high - low), high + 0.6 * (high - low))  # raw spikes near the end do not squash the curve
+    ax.set_xscale("log")
+    ax.set(xlabel="learning rate (log scale)", ylabel="training loss (per batch)")
+    ax.grid(alpha=0.3, which="both")
+    if not single:
+        title += "\n(o steepest descent, x minimum, dashed min / 10, dotted where a test stopped)"
+    ax.set_title(title)
+    handles, labels = ax.get_legend_handles_labels()
+    # below: never on the curve; one test per line when each entry names a test (they are long)
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if single else 1, frameon=False)
+    return fig
+
+
+__all__ = ["plot_range_test", "rules_vs_tuning", "smoothing_start", "uncorrected_average"]

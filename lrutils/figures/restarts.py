@@ -8,12 +8,11 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 from matplotlib.figure import Figure
 
-from ..curves import lr_curve
-from ..loops import LrRecorder
-from ..style import MAX_WIDTH, color_for
+from ..curves.closed_form import lr_curve
+from ..curves.torch_reference import torch_fractional_epoch_lrs
+from .style import MAX_WIDTH, color_for
 
 RISES: dict[str, tuple[str, dict[str, int]]] = {
     "CosineAnnealingLR(T_max=50), stepped past T_max: rises smoothly": ("CosineAnnealingLR", {"T_max": 50}),
@@ -44,23 +43,6 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
     return fig
 
 
-def used_lrs_fractional(T_0: int, T_mult: int, epochs: int, iters: int, shift: int = 1) -> np.ndarray:
-    """The lr every optimizer step used when ``CosineAnnealingWarmRestarts`` is stepped after every
-    batch with the fractional epoch ``epoch + (i + shift) / iters`` (``shift=0``: torch's docstring).
-
-    >>> used_lrs_fractional(T_0=1, T_mult=1, epochs=1, iters=4).round(4).tolist()
-    [0.1, 0.0854, 0.05, 0.0146]
-    """
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0, T_mult=T_mult)
-    with LrRecorder(optimizer) as recorder:
-        for epoch in range(epochs):
-            for i in range(iters):
-                optimizer.step()
-                scheduler.step(epoch + (i + shift) / iters)
-    return recorder.lrs[:, 0]
-
-
 def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int = 30) -> Figure:
     """The lr each batch used: ``step()`` once per epoch (a staircase) versus ``step(epoch + (i + 1) / iters)``
     after every batch (smooth), both from the real torch scheduler, with the restarts marked.
@@ -69,7 +51,7 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
     2
     """
     per_epoch = np.repeat(lr_curve("CosineAnnealingWarmRestarts", epochs, 0.1, T_0=T_0, T_mult=T_mult), iters)
-    smooth = used_lrs_fractional(T_0, T_mult, epochs, iters)
+    smooth = torch_fractional_epoch_lrs(T_0, T_mult, epochs, iters)
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
     colour = color_for("CosineAnnealingWarmRestarts")
@@ -81,4 +63,4 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
     return fig
 
 
-__all__ = ["RISES", "fractional_epochs", "rises_again", "used_lrs_fractional"]
+__all__ = ["RISES", "fractional_epochs", "rises_again"]

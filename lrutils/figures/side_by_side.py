@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..blog import BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
-from ..schedules import BLOG_SCHEDULERS
-from ..style import MAX_WIDTH, color_for
+from ..curves.blog import BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
+from ..curves.table import BLOG_SCHEDULERS
+from .style import MAX_WIDTH, color_for
 
 LOG_PANELS = ("StepLR", "ExponentialLR", "ReduceLROnPlateau")
 """Panels whose decay spans decades: drawn on a log lr axis (the blog draws all five linear)."""

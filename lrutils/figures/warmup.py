@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..curves import lr_curve
-from ..style import MAX_WIDTH, color_for
+from ..curves.closed_form import lr_curve
 from ._draw import staircase
+from .style import MAX_WIDTH, color_for
 
 
 def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "epoch") -> Figure:

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import lrutils
-from lrutils.schedules import REQUIRED
-from lrutils.torch_code import value_text
+from lrutils.curves.table import REQUIRED
+from lrutils.explorer.code import value_text
 
 EXPLORER = ".lrutils-explorer"
 PLOT = "img.lrutils-plot"
@@ -38,7 +38,7 @@ SETTLE_SECONDS = 0.5
 KEY_PRESSES = 5
 DRAG_FRACTION = 0.4
 MIN_FONT_PX = 10.0
-CSS_WIDTH = 540  # lrutils.explorer_figure.WIDTH_PX
+CSS_WIDTH = 540  # lrutils.explorer.picture.WIDTH_PX
 DENSITY = 2
 NARROW = {"width": 900, "height": 900}
 NOT_TORCH = {"loss flattens at", "loss noise"}  # shape the scripted metric; not scheduler keywords

@@ -1,0 +1,315 @@
+"""Parameter and scheduler specs: the one table that validation, sliders, plots and tests read.
+
+A :class:`ParamSpec` says what a keyword accepts (type, bounds, choices), what torch's default is,
+and how a slider should show it. A :class:`ScheduleSpec` ties a torch scheduler class to its
+parameters, its torch-free curve and the way it is meant to be stepped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Kind = Literal["int", "float", "choice", "bool", "int_list", "stages", "callable"]
+"""``int_list``: a non-empty list of ints, each within ``low``/``high`` (MultiStepLR's milestones);
+``stages``: a non-empty list of ``(scheduler name, kwargs)`` pairs (SequentialLR, ChainedScheduler);
+``callable``: a function (LambdaLR's ``lr_lambda``). The last two are not drawn as controls."""
+Unit = Literal["epoch", "batch", "metric"]
+
+DEFAULT_BASE_LR = 0.1
+"""The blog's initial learning rate, used when ``base_lr`` is not given."""
+
+REQUIRED = object()
+"""Sentinel default: torch has no default for this keyword, the caller must pass it."""
+
+MAX_STEPS = 10_000_000
+"""The longest curve lrutils computes: 10 million steps (80 MB of float64 per curve). A longer
+request is refused at once with a clear message instead of filling the memory."""
+
+
+def did_you_mean(word: object, candidates: Iterable[object]) -> str:
+    """``"; did you mean 'x'?"`` for the closest candidate (case ignored), or ``""`` if none is close.
+
+    >>> did_you_mean("steplr", ["StepLR", "ExponentialLR"])
+    "; did you mean 'StepLR'?"
+    >>> did_you_mean("xyz", ["StepLR"])
+    ''
+    """
+    by_lower = {str(c).lower(): c for c in candidates}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One keyword argument of a scheduler.
+
+    ``low``/``high`` bound the valid values (``*_open`` makes that bound exclusive); ``slider``
+    gives the (min, max) an explorer shows, ``log`` asks for a logarithmic slider, ``presets`` for
+    a menu of a few values instead (a slider would do nothing over most of its range).
+    ``only_if=(other, value)``: the parameter changes nothing unless ``other == value``.
+
+    >>> ParamSpec("gamma", "float", 0.1, low=0.0, low_open=True).check(0.5)
+    0.5
+    """
+
+    name: str
+    kind: Kind
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[Any, ...] = ()
+    slider: tuple[float, float] | None = None
+    log: bool = False
+    optional: bool = False  # None is accepted (e.g. OneCycleLR's total_steps)
+    example: Any = None  # where an explorer starts when torch has no default (REQUIRED)
+    help: str = ""
+    only_if: tuple[str, Any] | None = None  # (other parameter, value) it needs to matter at all
+    presets: tuple[Any, ...] = ()  # an explorer offers these in a menu instead of a slider
+
+    @property
+    def start(self) -> Any:
+        """The value an explorer or demo starts from: torch's default, else ``example``."""
+        return self.example if self.default is REQUIRED or self.example is not None else self.default
+
+    def accepts(self) -> str:
+        """Describe the accepted values in words, for error messages.
+
+        >>> ParamSpec("step_size", "int", REQUIRED, low=1).accepts()
+        'an int >= 1'
+        >>> ParamSpec("milestones", "int_list", REQUIRED, low=0).accepts()
+        'a non-empty list of ints >= 0'
+        """
+        if self.kind == "int_list":
+            text = "a non-empty list of ints"
+            if self.low is not None:
+                text += f" >= {self._bound(self.low)}"
+            return text
+        if self.kind == "stages":
+            return "a non-empty list of (scheduler name, kwargs dict) pairs"
+        if self.kind == "callable":
+            return "a function of the step number returning a number"
+        if self.kind == "choice":
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.kind == "bool":
+            text = "True or False"
+        else:
+            text = "an int" if self.kind == "int" else "a finite number"
+            bounds = []
+            if self.low is not None:
+                bounds.append(f"{'>' if self.low_open else '>='} {self._bound(self.low)}")
+            if self.high is not None:
+                bounds.append(f"{'<' if self.high_open else '<='} {self._bound(self.high)}")
+            if bounds:
+                text += " " + " and ".join(bounds)
+        return text + (" (or None)" if self.optional else "")
+
+    def _bound(self, bound: float) -> str:
+        return str(int(bound)) if self.kind in ("int", "int_list") else f"{bound:g}"
+
+    def check(self, value: Any, scheduler: str = "") -> Any:
+        """Return ``value`` (ints as int, floats as float) or raise a clear error.
+
+        >>> ParamSpec("patience", "int", 10, low=0).check(3)
+        3
+        """
+        where = f"{scheduler}: " if scheduler else ""
+        if value is None and self.optional:
+            return None
+        if self.kind == "int_list":
+            return self._check_int_list(value, where)
+        if self.kind == "stages":
+            return _check_stages(self.name, value, where)
+        if self.kind == "callable":
+            if not callable(value):
+                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+            return value
+        if self.kind == "choice":
+            if value not in self.choices:
+                hint = did_you_mean(value, self.choices) if isinstance(value, str) else ""
+                raise ValueError(f"{where}{self.name}={value!r} is not valid; expected {self.accepts()}{hint}")
+            return value
+        if self.kind == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{where}{self.name} must be True or False, got {value!r}")
+            return bool(value)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+        if self.kind == "int":
+            if not isinstance(value, numbers.Integral):
+                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
+        too_low = self.low is not None and (value <= self.low if self.low_open else value < self.low)
+        too_high = self.high is not None and (value >= self.high if self.high_open else value > self.high)
+        if too_low or too_high:
+            raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
+        return value
+
+    def _check_int_list(self, value: Any, where: str) -> list[int]:
+        """A fresh list of ints, order and duplicates kept (torch counts duplicates)."""
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+            raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+        items = list(value)
+        if not items:
+            raise ValueError(f"{where}{self.name} must be {self.accepts()}, got an empty list")
+        element = ParamSpec(f"every element of {self.name}", "int", REQUIRED, low=self.low, high=self.high)
+        for item in items:
+            if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
+                got = f"{type(item).__name__} {item!r}"
+                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {got} in it")
+            if element.low is not None and item < element.low or element.high is not None and item > element.high:
+                raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {item!r} in it")
+        return [int(item) for item in items]
+
+
+def _check_stages(name: str, value: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Shape check of a stage list; each stage's own keywords are checked by its scheduler's spec."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"{where}{name} must be a non-empty list of (scheduler name, kwargs dict) pairs, got {type(value).__name__}"
+        )
+    if len(value) == 0:
+        raise ValueError(f"{where}{name} must name at least one scheduler, got an empty list")
+    out = []
+    for i, stage in enumerate(value):
+        ok = isinstance(stage, (tuple, list)) and len(stage) == 2 and isinstance(stage[0], str)
+        if not ok or not isinstance(stage[1], Mapping):
+            raise TypeError(
+                f"{where}{name}[{i}] must be a (scheduler name, kwargs dict) pair such as "
+                f"('LinearLR', {{'start_factor': 0.1, 'total_iters': 5}}), got {stage!r}"
+            )
+        out.append((stage[0], dict(stage[1])))
+    return out
+
+
+def parse_int_list(text: str, name: str = "milestones") -> list[int]:
+    """Read comma-separated ints typed into a text box (an explorer's ``int_list`` control).
+
+    >>> parse_int_list("30, 80,80")
+    [30, 80, 80]
+    """
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",")]
+    try:
+        return [int(part) for part in parts if part]
+    except ValueError:
+        raise ValueError(f"{name}: could not read {text!r}; type comma-separated ints such as 30, 80") from None
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """One torch scheduler: its parameters, torch-free curve and how it is stepped.
+
+    ``curve(n_steps, base_lr, **params) -> ndarray`` receives validated parameters with every
+    default filled in. ``factory(optimizer, **params)`` (optional) builds the torch scheduler when
+    ``torch.optim.lr_scheduler.<name>(optimizer, **params)`` does not (composites).
+    ``momentum`` (optional) has the same signature and returns the momentum
+    the scheduler drives. ``check_together`` validates combinations no single parameter can.
+    """
+
+    name: str
+    params: tuple[ParamSpec, ...]
+    curve: Callable[..., np.ndarray]
+    unit: Unit
+    summary: str
+    momentum: Callable[..., np.ndarray] | None = None
+    check_together: Callable[[int, dict[str, Any]], None] | None = None
+    extra_keywords: tuple[str, ...] = field(default=())  # data, not parameters (metrics=)
+    check_data: Callable[[int, dict[str, Any]], None] | None = None  # validates the extra keywords
+    factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
+    length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
+    length_of: Callable[[dict[str, Any]], int] | None = None  # that length from resolved parameters
+    ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
+    base_lr_keyword: str | None = None  # torch keyword that receives lrutils' base_lr (CyclicLR's own base_lr)
+
+    def param(self, name: str) -> ParamSpec:
+        """Return the spec of parameter ``name``."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def resolve(self, n_steps: int, kwargs: Mapping[str, Any], with_data: bool = True) -> dict[str, Any]:
+        """Validate ``kwargs`` against the specs and fill in torch's defaults.
+
+        ``with_data=False`` checks only the constructor's parameters (building a real scheduler
+        needs no metrics; stepping it does).
+
+        >>> from lrutils.curves.table import get_spec
+        >>> get_spec("StepLR").resolve(5, {"step_size": 2})
+        {'step_size': 2, 'gamma': 0.1}
+        """
+        known = {p.name for p in self.params} | set(self.extra_keywords)
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            hints = [did_you_mean(word, known).removeprefix("; ") for word in unknown]
+            hint = "".join(f" ({word}: {h})" for word, h in zip(unknown, hints, strict=True) if h)
+            raise TypeError(
+                f"{self.name} got unexpected keyword(s) {', '.join(unknown)}{hint}; "
+                f"it accepts {', '.join(sorted(known)) or 'no keywords'}"
+            )
+        out: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in kwargs:
+                out[p.name] = p.check(kwargs[p.name], self.name)
+            elif p.default is REQUIRED:
+                raise TypeError(f"{self.name} needs {p.name} ({p.accepts()}); torch has no default for it")
+            else:
+                out[p.name] = p.default
+        for key in self.extra_keywords:
+            if key in kwargs:
+                out[key] = kwargs[key]
+        if self.check_together is not None:
+            self.check_together(n_steps, out)
+        if with_data and self.check_data is not None:
+            self.check_data(n_steps, out)
+        return out
+
+
+def check_n_steps(n_steps: Any) -> int:
+    """Validate the number of steps of a curve: an int from 1 to :data:`MAX_STEPS`.
+
+    >>> check_n_steps(3)
+    3
+    """
+    n_steps = ParamSpec("n_steps", "int", REQUIRED, low=1).check(n_steps)
+    if n_steps > MAX_STEPS:
+        raise ValueError(
+            f"n_steps must be an int from 1 to {MAX_STEPS:,} (lrutils' cap: such a curve already takes "
+            f"{MAX_STEPS * 8 // 10**6} MB), got {n_steps:,}"
+        )
+    return n_steps
+
+
+def check_base_lr(base_lr: Any) -> float:
+    """Validate the optimizer's initial learning rate.
+
+    >>> check_base_lr(0.1)
+    0.1
+    """
+    return ParamSpec("base_lr", "float", REQUIRED, low=0.0).check(base_lr)
+
+
+def float_sequence(name: str, values: Any, scheduler: str) -> Sequence[float]:
+    """Turn ``values`` into a list of floats or raise an error that names ``name``.
+
+    >>> float_sequence("metrics", (1, 2.5), "ReduceLROnPlateau")
+    [1.0, 2.5]
+    """
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{scheduler}: {name} must be a sequence of numbers, got {type(values).__name__}")
+    try:
+        return [float(v) for v in values]
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{scheduler}: {name} must contain only numbers ({err})") from None

@@ -1,0 +1,61 @@
+"""General lr-curve figures (a topic's own figures live in :mod:`lrutils.figures`). Every helper
+returns a matplotlib Figure and never calls ``show()``.
+
+Figures are built with ``matplotlib.figure.Figure`` (not pyplot), so nothing leaks into pyplot's
+global state and widgets can re-render them. Sizes and fonts follow :mod:`lrutils.figures.style`: at most
+:data:`~lrutils.figures.style.MAX_WIDTH` wide, no text below :data:`~lrutils.figures.style.SMALL_FONT`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .style import MAX_WIDTH, color_for
+
+
+def _style(ax: Axes, xlabel: str, log: bool) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("learning rate")
+    if log:
+        ax.set_yscale("log")
+    ax.grid(True, alpha=0.3)
+
+
+def plot_curves(
+    curves: Mapping[str, np.ndarray],
+    title: str = "",
+    xlabel: str = "epoch",
+    log: bool = False,
+    figsize: tuple[float, float] = (MAX_WIDTH, 3.5),
+) -> Figure:
+    """Overlay several learning-rate curves, one labelled line each.
+
+    >>> fig = plot_curves({"a": np.ones(3), "b": np.zeros(3)})
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    if not curves:
+        raise ValueError("curves must contain at least one curve (a mapping label -> array)")
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot()
+    for i, (label, values) in enumerate(curves.items()):
+        ax.plot(np.arange(len(values)), values, label=label, color=color_for(label, i))
+    _style(ax, xlabel, log)
+    if title:
+        ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend()
+    return fig
+
+
+def plot_curve(values: np.ndarray, title: str = "", xlabel: str = "epoch", log: bool = False) -> Figure:
+    """Draw one learning-rate curve.
+
+    >>> plot_curve(np.linspace(1, 0, 5)).axes[0].get_xlabel()
+    'epoch'
+    """
+    return plot_curves({title or "lr": np.asarray(values)}, title=title, xlabel=xlabel, log=log)

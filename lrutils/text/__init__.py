@@ -1,0 +1,8 @@
+"""What a learner reads besides figures: tables and progress bars.
+
+- :mod:`~lrutils.text.tables`: :class:`~lrutils.text.tables.Table`, HTML in JupyterLab and fixed-width
+  text for strict nbval;
+- :mod:`~lrutils.text.progress`: a progress bar whose text form never changes.
+
+Layer 0: imports nothing from the rest of lrutils, so every other package may use it.
+"""

@@ -1,0 +1,39 @@
+"""Training the demo model: data, network, the CPU-independent engine, runs, fair comparisons.
+
+- :mod:`~lrutils.training.numerics`: MKL's reproducible mode and portable exp/log/sums;
+- :mod:`~lrutils.training.data`: the spiral data set; :mod:`~lrutils.training.mlp`: the stacked MLP;
+- :mod:`~lrutils.training.engine`: many runs in one stacked float64 pass;
+- :mod:`~lrutils.training.history`: what a run recorded; :mod:`~lrutils.training.stats`: intervals;
+- :mod:`~lrutils.training.runs`: :func:`train`, :func:`compare`, :func:`tune_lr`, :func:`bake_off`;
+- :mod:`~lrutils.training.comparison`: :class:`Comparison`, :class:`Tuning` and their tables;
+- :mod:`~lrutils.training.range_test`: the learning-rate range test;
+- :mod:`~lrutils.training.loops`: the raw-torch training loop around a scheduler (notebooks 12-13).
+
+Layer 3: imports :mod:`lrutils.curves`, :mod:`lrutils.figures` (results draw themselves) and
+:mod:`lrutils.text`.
+"""
+
+from __future__ import annotations
+
+from . import loops
+from .comparison import Comparison, Setup, Tuning
+from .history import Failure, History
+from .range_test import RangeTestResult, lr_range_test
+from .runs import bake_off, compare, demo_kwargs, steps_per_epoch, train, tune_lr
+
+__all__ = [
+    "Comparison",
+    "Failure",
+    "History",
+    "RangeTestResult",
+    "Setup",
+    "Tuning",
+    "bake_off",
+    "compare",
+    "demo_kwargs",
+    "loops",
+    "lr_range_test",
+    "steps_per_epoch",
+    "train",
+    "tune_lr",
+]

@@ -1,0 +1,369 @@
+"""Train many runs of the demo model in one pass: every seed, learning rate and schedule at once.
+
+A :class:`RunSpec` names one run: a schedule (or ``None`` for a constant lr), its keywords, the
+starting lr, the seed and the optimizer. :func:`train_runs` stacks all runs' networks
+(:mod:`lrutils.training.mlp`) and trains them together, each with its own batches (from its seed), its own
+learning rate at every step and its own optimizer state. Nothing is shared between runs except the
+data: run ``i`` of a stack computes exactly what it computes alone (a test checks it bit for bit).
+
+The learning rate and momentum of every step come from the real torch scheduler, built by
+:func:`lrutils.make_torch_scheduler` on a throw-away optimizer and stepped as it is meant to be:
+after every batch (OneCycleLR, CyclicLR), with the run's own validation loss after every epoch
+(ReduceLROnPlateau: each run reacts to its own metric), or after every epoch (the others).
+Identical schedules are stepped once and shared.
+
+The update is torch's SGD with momentum (``buf = momentum * buf + grad; w -= lr * buf``) or AdamW,
+written out with separately rounded operations so that it rounds the same on every CPU (torch's
+own step may fuse a multiply and an add, which rounds differently with and without FMA).
+
+A run whose loss becomes NaN, infinite or larger than :data:`~lrutils.training.history.DIVERGED_LOSS` is
+stopped at the end of that epoch and records a :class:`~lrutils.training.history.Failure`; the others go on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+from .data import N_TRAIN, seeded_one_thread, spiral_data
+from .history import DIVERGED_LOSS, Failure, History
+from .mlp import DTYPE, StackedMLP, backward, init_stack, loss_and_accuracy
+from .numerics import log_positive, require_pinned_mkl, sum_rows
+
+OptimizerName = Literal["sgd", "adamw"]
+MOMENTUM = 0.9
+"""SGD momentum of every demo run (OneCycleLR and CyclicLR cycle it when asked)."""
+ADAMW_BETAS = (0.9, 0.999)
+ADAMW_EPS = 1e-8
+ADAMW_WEIGHT_DECAY = 0.01
+"""torch.optim.AdamW's defaults."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: schedule ``name`` (``None``: constant lr) with ``kwargs``, starting ``lr``, ``seed``.
+
+    >>> RunSpec("StepLR", {"step_size": 10}, lr=0.1, seed=3).label
+    'StepLR'
+    """
+
+    name: str | None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    lr: float = 0.1
+    seed: int = 0
+    optimizer: OptimizerName = "sgd"
+    step_lrs: tuple[float, ...] | None = None
+    """Explicit lr for every optimizer step, instead of a schedule (the range test's sweep); after the
+    last one the last value is kept. Needs ``name=None``."""
+
+    @property
+    def label(self) -> str:
+        """The schedule's name, or ``"constant"``."""
+        return "constant" if self.name is None else self.name
+
+
+@lru_cache(maxsize=1)
+def _data64() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    d = spiral_data()
+    return d.x_train.to(DTYPE), d.y_train, d.x_val.to(DTYPE), d.y_val
+
+
+def _throwaway_optimizer(kind: OptimizerName, lr: float) -> torch.optim.Optimizer:
+    param = torch.zeros(1, requires_grad=True)
+    if kind == "adamw":
+        return torch.optim.AdamW([param], lr=lr, betas=ADAMW_BETAS, eps=ADAMW_EPS, weight_decay=ADAMW_WEIGHT_DECAY)
+    return torch.optim.SGD([param], lr=lr, momentum=MOMENTUM)
+
+
+class FixedLrs:
+    """Learning rates given for every step (the range test): the driver of a run with ``step_lrs``.
+
+    >>> FixedLrs((0.1, 0.2, 0.4), momentum=0.9).epoch_values(2)[0].tolist()
+    [0.1, 0.2]
+    """
+
+    unit = "fixed"
+
+    def __init__(self, lrs: Sequence[float], momentum: float) -> None:
+        self.lrs, self.momentum, self.position = np.asarray(lrs, dtype=float), momentum, 0
+
+    def epoch_values(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``steps`` learning rates (the last one repeated past the end) and momenta."""
+        index = np.minimum(np.arange(self.position, self.position + steps), len(self.lrs) - 1)
+        self.position += steps
+        return self.lrs[index], np.full(steps, self.momentum)
+
+    def end_epoch(self, metric: float | None) -> None:
+        """Nothing to step."""
+
+
+class ScheduleDriver:
+    """A real torch scheduler on a throw-away optimizer, stepped the way training steps it.
+
+    :meth:`epoch_values` gives the lr and momentum of every batch of the coming epoch;
+    :meth:`end_epoch` steps an epoch-wise scheduler (with the metric for ReduceLROnPlateau).
+
+    >>> driver = ScheduleDriver(RunSpec("StepLR", {"step_size": 1, "gamma": 0.5}, lr=1.0), unit="epoch")
+    >>> driver.epoch_values(2)[0].tolist(); driver.end_epoch(None); driver.epoch_values(2)[0].tolist()
+    [1.0, 1.0]
+    [0.5, 0.5]
+    """
+
+    def __init__(self, run: RunSpec, unit: str | None) -> None:
+        from ..curves.torch_reference import make_torch_scheduler  # torch schedulers, checked by lrutils' specs
+
+        self.unit = unit
+        self.optimizer = _throwaway_optimizer(run.optimizer, run.lr)
+        self.group = self.optimizer.param_groups[0]
+        self.scheduler = None if run.name is None else make_torch_scheduler(run.name, self.optimizer, **run.kwargs)
+        self.momentum_key = "betas" if run.optimizer == "adamw" else "momentum"
+
+    def _momentum(self) -> float:
+        value = self.group[self.momentum_key]
+        return float(value[0] if self.momentum_key == "betas" else value)
+
+    def epoch_values(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lr, momentum) for each of the next ``steps`` batches; steps a per-batch scheduler."""
+        lrs, momenta = np.empty(steps), np.empty(steps)
+        for k in range(steps):
+            lrs[k], momenta[k] = float(self.group["lr"]), self._momentum()
+            if self.unit == "batch":
+                self.optimizer.step()  # no gradients: changes nothing, keeps torch's call order
+                self.scheduler.step()
+        return lrs, momenta
+
+    def end_epoch(self, metric: float | None) -> None:
+        """Step an epoch-wise scheduler; ReduceLROnPlateau gets ``metric``."""
+        if self.unit == "epoch":
+            self.optimizer.step()
+            self.scheduler.step()
+        elif self.unit == "metric":
+            self.optimizer.step()
+            self.scheduler.step(metric)
+
+
+def _driver_key(run: RunSpec, unit: str | None) -> tuple[Any, ...] | None:
+    """Runs with equal keys see the same lr at every step and can share one driver."""
+    if unit == "metric":
+        return None  # reacts to the run's own validation loss
+    items = tuple(sorted((k, repr(v) if not callable(v) else id(v)) for k, v in run.kwargs.items()))
+    return (run.name, items, run.lr, run.optimizer)
+
+
+@dataclass
+class _OptimizerState:
+    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs."""
+
+    kind: OptimizerName
+    first: list[torch.Tensor] | None = None  # SGD's buffers / AdamW's exp_avg
+    second: list[torch.Tensor] | None = None  # AdamW's exp_avg_sq
+    steps: int = 0
+
+    def select(self, keep: torch.Tensor) -> None:
+        if self.first is not None:
+            self.first = [t[keep] for t in self.first]
+        if self.second is not None:
+            self.second = [t[keep] for t in self.second]
+
+
+def int_power(base: Any, exponent: int) -> Any:
+    """``base ** exponent`` for an int exponent >= 1 by repeated squaring: plain multiplies, rounded
+    the same on every CPU (a vectorised ``pow`` is not). Works on floats and tensors.
+
+    >>> int_power(0.5, 3), int_power(torch.tensor([2.0]), 10).tolist()
+    (0.125, [1024.0])
+    """
+    result, square, n = None, base, exponent
+    while n:
+        if n & 1:
+            result = square if result is None else result * square
+        n >>= 1
+        if n:
+            square = square * square
+    return result
+
+
+def _sgd_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, momentum) -> None:
+    # _foreach_* ops: one call for all six tensors, each element rounded as by mul_/add_/sub_ alone.
+    if state.first is None:
+        state.first = grads  # torch: the first buffer is the gradient itself (fresh tensors, not aliased)
+    else:
+        torch._foreach_mul_(state.first, [momentum] * len(grads))
+        torch._foreach_add_(state.first, grads)
+    torch._foreach_sub_(net.tensors(), torch._foreach_mul(state.first, [lr] * len(grads)))
+
+
+def _adamw_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, beta1) -> None:
+    beta2 = ADAMW_BETAS[1]
+    if state.first is None:
+        state.first = [torch.zeros_like(g) for g in grads]
+        state.second = [torch.zeros_like(g) for g in grads]
+    state.steps += 1
+    # torch's bias corrections, 1 - beta ** step with the current betas
+    step_size = lr / (1.0 - int_power(beta1, state.steps))
+    root_correction = math.sqrt(1.0 - int_power(beta2, state.steps))
+    assert state.second is not None
+    for p, m, v, g in zip(net.tensors(), state.first, state.second, grads, strict=True):
+        p.mul_(1.0 - lr * ADAMW_WEIGHT_DECAY)
+        m.mul_(beta1).add_(g * (1.0 - beta1))
+        v.mul_(beta2).add_((g * g) * (1.0 - beta2))
+        p.sub_(step_size * (m / (v.sqrt() / root_correction + ADAMW_EPS)))
+
+
+def _batch_means(example_losses: torch.Tensor, batch_size: int) -> torch.Tensor:
+    """Mean loss of every batch of an epoch, ``(N, examples) -> (N, batches)``, in a fixed order."""
+    n, examples = example_losses.shape
+    if examples % batch_size == 0:  # equal batches: one sum over a (runs * batches, batch, 1) stack
+        stacked = example_losses.reshape(n * (examples // batch_size), batch_size, 1)
+        return (sum_rows(stacked) / batch_size).view(n, -1)
+    chunks = torch.split(example_losses, batch_size, dim=1)
+    return torch.cat([sum_rows(c.unsqueeze(-1)).view(-1, 1) / c.shape[1] for c in chunks], dim=1)
+
+
+def _first_failure(batch_losses: np.ndarray, lrs: np.ndarray, spe: int, epoch: int) -> Failure | None:
+    """The first batch of one run's epoch whose mean loss is NaN, infinite or above DIVERGED_LOSS."""
+    bad = np.flatnonzero(~(batch_losses <= DIVERGED_LOSS))  # NaN fails every comparison
+    if bad.size == 0:
+        return None
+    k = int(bad[0])
+    return Failure(step=epoch * spe + k, epoch=epoch + 1, lr=float(lrs[k]), loss=float(batch_losses[k]))
+
+
+def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: int) -> list[History]:
+    """Train every run in ``runs`` for ``epochs`` epochs in one stacked pass; one History per run.
+
+    Keywords are used as given (fill in demo defaults before); they are validated by the real
+    torch scheduler's spec when its driver is built.
+
+    >>> hs = train_runs([RunSpec(None, lr=0.1, seed=0), RunSpec(None, lr=0.1, seed=1)], 1, 8, 40)
+    >>> [h.seed for h in hs], bool(hs[0].val_loss[0] != hs[1].val_loss[0])
+    ([0, 1], True)
+    """
+    from ..curves.table import get_spec
+
+    require_pinned_mkl()
+    runs = list(runs)
+    kinds = {run.optimizer for run in runs}
+    if len(kinds) != 1:
+        raise ValueError(f"runs trained together must share one optimizer, got {sorted(kinds)}")
+    kind: OptimizerName = runs[0].optimizer
+    spe = math.ceil(N_TRAIN / batch_size)
+    units = [None if run.name is None else get_spec(run.name).unit for run in runs]
+    drivers: list[ScheduleDriver | FixedLrs] = []
+    shared: dict[tuple[Any, ...], ScheduleDriver] = {}
+    for run, unit in zip(runs, units, strict=True):
+        if run.step_lrs is not None:
+            if run.name is not None:
+                raise ValueError(f"a run with step_lrs takes no scheduler, got name={run.name!r}")
+            drivers.append(FixedLrs(run.step_lrs, ADAMW_BETAS[0] if run.optimizer == "adamw" else MOMENTUM))
+            continue
+        key = _driver_key(run, unit)
+        if key is not None and key in shared:
+            drivers.append(shared[key])
+            continue
+        driver = ScheduleDriver(run, unit)
+        drivers.append(driver)
+        if key is not None:
+            shared[key] = driver
+
+    n = len(runs)
+    total_steps = epochs * spe
+    lr_rec, mom_rec = np.full((n, total_steps), np.nan), np.full((n, total_steps), np.nan)
+    train_rec, val_rec, acc_rec = (np.full((n, epochs), np.nan) for _ in range(3))
+    batch_rec = np.full((n, total_steps), np.nan)
+    failures: list[Failure | None] = [None] * n
+
+    # Outside inference mode: the cached data (and spiral_data()'s, which a learner may use with
+    # autograd) must stay ordinary tensors.
+    x_train, y_train, x_val, y_val = _data64()
+    with seeded_one_thread(0), torch.inference_mode():
+        net = init_stack([run.seed for run in runs], hidden)
+        generators = [torch.Generator().manual_seed(run.seed) for run in runs]
+        state = _OptimizerState(kind)
+        active = list(range(n))  # which runs the rows of the stack belong to
+        for epoch in range(epochs):
+            # Every distinct driver is stepped once per epoch, however many runs share it.
+            values = {id(d): d.epoch_values(spe) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
+            lr_table = torch.tensor(np.stack([values[id(drivers[i])][0] for i in active], axis=1), dtype=DTYPE)
+            mom_table = torch.tensor(np.stack([values[id(drivers[i])][1] for i in active], axis=1), dtype=DTYPE)
+            orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active])
+            offsets, totals = [], []
+            for k in range(spe):
+                idx = orders[:, k * batch_size : (k + 1) * batch_size]
+                step = backward(net, x_train[idx], y_train[idx])
+                lr_now, mom_now = lr_table[k].view(-1, 1, 1), mom_table[k].view(-1, 1, 1)
+                if kind == "sgd":
+                    _sgd_step(net, step.grads, state, lr_now, mom_now)
+                else:
+                    _adamw_step(net, step.grads, state, lr_now, mom_now)
+                offsets.append(step.offset)
+                totals.append(step.total)
+            example_losses = torch.cat(offsets, dim=1) + log_positive(torch.cat(totals, dim=1))
+            train_loss = sum_rows(example_losses.unsqueeze(-1)).view(-1) / example_losses.shape[1]
+            batch_np = _batch_means(example_losses, batch_size).numpy()
+            val_loss, val_acc = loss_and_accuracy(net, x_val, y_val)
+            lr_np, mom_np = lr_table.numpy(), mom_table.numpy()
+            keep = []
+            for row, i in enumerate(active):
+                lr_rec[i, epoch * spe : (epoch + 1) * spe] = lr_np[:, row]
+                mom_rec[i, epoch * spe : (epoch + 1) * spe] = mom_np[:, row]
+                batch_rec[i, epoch * spe : (epoch + 1) * spe] = batch_np[row]
+                failure = _first_failure(batch_np[row], lr_np[:, row], spe, epoch)
+                if failure is None and not float(val_loss[row]) <= DIVERGED_LOSS:  # blew up in the last step
+                    last = float(val_loss[row])
+                    failure = Failure(step=(epoch + 1) * spe - 1, epoch=epoch + 1, lr=float(lr_np[-1, row]), loss=last)
+                if failure is not None:
+                    failures[i] = failure
+                    for record in (lr_rec, mom_rec, batch_rec):  # nothing after the failing step
+                        record[i, failure.step + 1 :] = np.nan
+                    continue
+                train_rec[i, epoch], val_rec[i, epoch], acc_rec[i, epoch] = train_loss[row], val_loss[row], val_acc[row]
+                if units[i] == "metric":
+                    drivers[i].end_epoch(float(val_loss[row]))
+                keep.append(row)
+            for d in {id(drivers[active[r]]): drivers[active[r]] for r in keep}.values():
+                if d.unit == "epoch":
+                    d.end_epoch(None)
+            if len(keep) < len(active):
+                index = torch.tensor(keep, dtype=torch.long)
+                net, active = net.select(index), [active[r] for r in keep]
+                state.select(index)
+                if not active:
+                    break
+
+    return [
+        History(
+            name=run.name,
+            kwargs=dict(run.kwargs),
+            lr=lr_rec[i],
+            momentum=mom_rec[i],
+            train_loss=train_rec[i],
+            batch_loss=batch_rec[i],
+            val_loss=val_rec[i],
+            val_acc=acc_rec[i],
+            steps_per_epoch=spe,
+            seed=run.seed,
+            base_lr=run.lr,
+            optimizer=kind,
+            failure=failures[i],
+        )
+        for i, run in enumerate(runs)
+    ]
+
+
+__all__ = [
+    "ADAMW_BETAS",
+    "ADAMW_EPS",
+    "ADAMW_WEIGHT_DECAY",
+    "MOMENTUM",
+    "RunSpec",
+    "ScheduleDriver",
+    "int_power",
+    "train_runs",
+]

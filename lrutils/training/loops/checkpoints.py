@@ -1,0 +1,177 @@
+"""Checkpoints: save a run half-way (through ``torch.save`` and ``torch.load``, as a file would), resume
+it with your code, and compare every lr with the run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from ...curves.spec import REQUIRED, ParamSpec
+from ...curves.table import get_spec
+from .recording import CaughtWarnings, LrRecorder
+from .toy import describe_error, run_steps, two_part_model
+
+Run = tuple[torch.nn.Module, torch.optim.Optimizer, Any]
+"""``(model, optimizer, scheduler)``: what ``start()`` and ``resume(checkpoint)`` return."""
+
+
+def checkpoint(model: torch.nn.Module, optimizer: torch.optim.Optimizer, scheduler: Any, step: int) -> dict[str, Any]:
+    """The usual checkpoint dict, passed through ``torch.save`` and ``torch.load`` as a file would be.
+
+    Keys: ``"model"``, ``"optimizer"``, ``"scheduler"`` (their ``state_dict()``) and ``"step"``.
+
+    >>> model = two_part_model()
+    >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    >>> sorted(checkpoint(model, opt, torch.optim.lr_scheduler.StepLR(opt, 3), step=0))
+    ['model', 'optimizer', 'scheduler', 'step']
+    """
+    state = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "step": ParamSpec("step", "int", REQUIRED, low=0).check(step),
+    }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return torch.load(buffer)
+
+
+@dataclass
+class Roundtrip:
+    """An uninterrupted run and the same run checkpointed at ``stop_at`` and resumed.
+
+    ``uninterrupted`` and ``resumed`` hold the lr of every group at every optimizer step, shape
+    ``(steps, groups)``; ``resumed`` is shorter when resuming raised (``error`` says what).
+    ``weights_match`` says whether the final weights are bit for bit those of the uninterrupted run.
+    """
+
+    uninterrupted: np.ndarray
+    resumed: np.ndarray
+    stop_at: int
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    weights_match: bool | None = None
+
+    @property
+    def matches(self) -> bool:
+        """Every lr of the resumed run equals the uninterrupted one exactly, and nothing raised."""
+        return self.error is None and np.array_equal(self.uninterrupted, self.resumed)
+
+    @property
+    def first_difference(self) -> int | None:
+        """The first optimizer step whose lr differs (or is missing), or None."""
+        n = min(len(self.uninterrupted), len(self.resumed))
+        differs = np.flatnonzero(np.any(self.uninterrupted[:n] != self.resumed[:n], axis=1))
+        if len(differs):
+            return int(differs[0])
+        return None if len(self.resumed) == len(self.uninterrupted) else n
+
+
+def _as_run(value: Any, who: str) -> Run:
+    ok = isinstance(value, (tuple, list)) and len(value) == 3
+    if not ok or not isinstance(value[0], torch.nn.Module) or not isinstance(value[1], torch.optim.Optimizer):
+        raise TypeError(f"{who} must return (model, optimizer, scheduler), got {type(value).__name__} {value!r:.80}")
+    return value[0], value[1], value[2]
+
+
+def resume_roundtrip(
+    start: Callable[[], Run], resume: Callable[[dict[str, Any]], Run], n_steps: int, stop_at: int
+) -> Roundtrip:
+    """Run ``start()`` for ``n_steps``; run it again, checkpoint at ``stop_at``, ``resume`` and finish.
+
+    ``start()`` builds a fresh ``(model, optimizer, scheduler)``; ``resume(checkpoint)`` gets the
+    dict of :func:`checkpoint` and returns the run to continue with. Errors raised by ``resume``
+    or while stepping after it are kept in ``error``; warnings after resuming in ``warnings``.
+
+    >>> def start():
+    ...     model = two_part_model()
+    ...     opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    ...     return model, opt, torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> def resume(ck):
+    ...     model, opt, sched = start()
+    ...     model.load_state_dict(ck["model"])
+    ...     opt.load_state_dict(ck["optimizer"])
+    ...     sched.load_state_dict(ck["scheduler"])
+    ...     return model, opt, sched
+    >>> resume_roundtrip(start, resume, n_steps=6, stop_at=3).matches
+    True
+    """
+    n_steps = ParamSpec("n_steps", "int", REQUIRED, low=1).check(n_steps)
+    stop_at = ParamSpec("stop_at", "int", REQUIRED, low=0, high=n_steps).check(stop_at)
+    model, optimizer, scheduler = _as_run(start(), "start()")
+    full = run_steps(model, optimizer, scheduler, n_steps)
+    final_weights = [p.detach().clone() for p in model.parameters()]
+
+    model, optimizer, scheduler = _as_run(start(), "start()")
+    first = run_steps(model, optimizer, scheduler, stop_at)
+    saved = checkpoint(model, optimizer, scheduler, step=stop_at)
+    with CaughtWarnings() as caught:
+        try:
+            model, optimizer, scheduler = _as_run(resume(saved), "resume(checkpoint)")
+        except Exception as err:  # the learner's code: report it, do not crash the notebook
+            return Roundtrip(full, first, stop_at, f"resume(checkpoint) raised {describe_error(err)}")
+        with LrRecorder(optimizer) as used:
+            error = None
+            try:
+                run_steps(model, optimizer, scheduler, n_steps - stop_at, start=stop_at)
+            except Exception as err:  # e.g. OneCycleLR's "Tried to step"
+                error = f"after {stop_at + len(used.lrs)} optimizer steps the resumed run raised {describe_error(err)}"
+    if used.lrs.shape[1] != first.shape[1]:
+        error = f"the resumed optimizer has {used.lrs.shape[1]} param groups, the saved one {first.shape[1]}"
+        return Roundtrip(full, first, stop_at, error, caught.texts)
+    resumed = np.concatenate([first, used.lrs])
+    weights = None
+    if error is None:
+        weights = all(torch.equal(a, b.detach()) for a, b in zip(final_weights, model.parameters(), strict=True))
+    return Roundtrip(full, resumed, stop_at, error, caught.texts, weights)
+
+
+def resume_with_last_epoch(
+    name: str, kwargs: Mapping[str, Any], n_steps: int, stop_at: int, last_epoch: int, base_lr: float = 0.1
+) -> Roundtrip:
+    """Resume ``torch.optim.lr_scheduler.<name>(optimizer, **kwargs)`` with ``last_epoch=`` instead of its state_dict.
+
+    The run is SGD on :func:`two_part_model` from ``base_lr``. The resume loads the model's and the
+    optimizer's state (so ``initial_lr`` is there), then builds the scheduler with ``last_epoch``.
+
+    >>> resume_with_last_epoch("ExponentialLR", {"gamma": 0.9}, n_steps=8, stop_at=4, last_epoch=3).matches
+    True
+    """
+    spec = get_spec(name)
+    if spec.factory is not None or spec.unit == "metric" or not hasattr(torch.optim.lr_scheduler, spec.name):
+        raise ValueError(
+            f"resume_with_last_epoch needs one torch scheduler class stepped without a metric, such as 'StepLR'; "
+            f"got {name!r}"
+        )
+    cls = getattr(torch.optim.lr_scheduler, spec.name)
+    last_epoch = ParamSpec("last_epoch", "int", REQUIRED, low=-1).check(last_epoch)
+
+    def start() -> Run:
+        model = two_part_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=base_lr)
+        return model, optimizer, cls(optimizer, **kwargs)
+
+    def resume(saved: dict[str, Any]) -> Run:
+        model = two_part_model()
+        model.load_state_dict(saved["model"])
+        optimizer = torch.optim.SGD(model.parameters(), lr=base_lr)
+        optimizer.load_state_dict(saved["optimizer"])
+        return model, optimizer, cls(optimizer, last_epoch=last_epoch, **kwargs)
+
+    return resume_roundtrip(start, resume, n_steps, stop_at)
+
+
+__all__ = [
+    "Roundtrip",
+    "Run",
+    "checkpoint",
+    "resume_roundtrip",
+    "resume_with_last_epoch",
+]

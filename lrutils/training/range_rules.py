@@ -1,0 +1,68 @@
+"""The range test's arithmetic on a recorded sweep: the smoothed loss and the suggestion rules.
+
+>>> smooth_losses(np.array([1.0, 3.0]), 0.5).tolist()
+[1.0, 2.3333333333333335]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SKIP_START = 0.1
+"""Fraction of the sweep left out of the steepest-slope search (the moving average is warming up)."""
+
+
+class BiasCorrectedAverage:
+    """The running smoothed loss of the range test, one loss at a time.
+
+    ``avg_i = beta * avg_{i-1} + (1 - beta) * loss_i`` starts at ``avg_{-1} = 0``; dividing by
+    ``1 - beta**(i+1)`` (the total weight given so far) undoes the pull towards 0 at the start.
+
+    >>> average = BiasCorrectedAverage(0.5)
+    >>> average.add(1.0), average.add(3.0)  # (0.5*0.5 + 0.5*3) / 0.75
+    (1.0, 2.3333333333333335)
+    """
+
+    def __init__(self, beta: float) -> None:
+        self.beta = beta
+        self.avg = 0.0
+        self.count = 0
+
+    def add(self, loss: float) -> float:
+        """Take the next loss; return the bias-corrected average so far."""
+        self.count += 1
+        self.avg = self.beta * self.avg + (1.0 - self.beta) * loss
+        return self.avg / (1.0 - self.beta**self.count)
+
+
+def smooth_losses(losses: np.ndarray, beta: float) -> np.ndarray:
+    """Every value of :class:`BiasCorrectedAverage` over ``losses`` (what the sweep records).
+
+    >>> smooth_losses(np.array([2.0, 2.0, 2.0]), 0.9).tolist()
+    [2.0, 2.0, 2.0]
+    >>> smooth_losses(np.array([1.0, 3.0]), 0.5).tolist()
+    [1.0, 2.3333333333333335]
+    """
+    average = BiasCorrectedAverage(beta)
+    return np.array([average.add(float(loss)) for loss in np.asarray(losses, dtype=np.float64)])
+
+
+def steepest_index(lrs: np.ndarray, smoothed: np.ndarray) -> int:
+    """Index of the most negative slope of ``smoothed`` vs ``log10(lrs)`` before the minimum.
+
+    The first ``SKIP_START`` of the points is skipped (bias-corrected averages of few losses are
+    noisy), and the search stops at the smoothed minimum (past it the loss is diverging).
+
+    >>> steepest_index(np.logspace(-3, 0, 6), np.array([1.0, 0.98, 0.9, 0.5, 0.45, 2.0]))
+    2
+    """
+    stop = int(np.argmin(smoothed))
+    start = min(int(len(smoothed) * SKIP_START), max(stop - 1, 0))
+    if stop - start < 2:
+        return stop
+    x = np.log10(lrs[start : stop + 1])
+    slope = np.gradient(smoothed[start : stop + 1], x)
+    return start + int(np.argmin(slope))
+
+
+__all__ = ["SKIP_START", "BiasCorrectedAverage", "smooth_losses", "steepest_index"]
