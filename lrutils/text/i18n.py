@@ -1,0 +1,91 @@
+"""One message catalog: what lrutils says to a learner, in English (the default) or Korean.
+
+Every sentence a learner reads (checker feedback, verdicts, table captions and headers, progress
+labels, explorer readouts, errors met in the notebooks) is written in the code as an English
+template passed to :func:`tr`. The template is its own key: :func:`tr` looks it up in the catalog of
+the language set by :func:`set_language` (``lrutils.setup(lang="ko")`` sets it), falls back to the
+English template, and fills in the fields with :meth:`str.format`, so numbers are formatted the same
+way in both languages. The Korean templates live in ``ko.toml`` next to this module;
+``tests/test_i18n.py`` checks that every template in the code has one, with the same fields.
+
+>>> tr("{n} seeds", n=10)
+'10 seeds'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "ko")
+"""The languages lrutils speaks: English (the default) and Korean."""
+_CATALOG_FILES = {"ko": Path(__file__).with_name("ko.toml")}
+
+_current = "en"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """English template -> template in ``lang`` (empty for English).
+
+    >>> catalog("en")
+    {}
+    """
+    if lang == "en":
+        return {}
+    entries = tomllib.loads(_CATALOG_FILES[lang].read_text(encoding="utf-8")).get("message", [])
+    return {entry["en"]: entry[lang] for entry in entries}
+
+
+def check_language(lang: object) -> str:
+    """``lang`` if lrutils speaks it, else a clear error.
+
+    >>> check_language("ko")
+    'ko'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
+    return str(lang)
+
+
+def set_language(lang: str) -> None:
+    """Speak ``lang`` from now on (``"en"`` or ``"ko"``).
+
+    >>> set_language("en"); current_language()
+    'en'
+    """
+    global _current
+    _current = check_language(lang)
+
+
+def current_language() -> str:
+    """The language :func:`tr` speaks now."""
+    return _current
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside a ``with`` block, then the language before it."""
+    before = _current
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def tr(template: str, /, **fields: Any) -> str:
+    """``template`` in the current language, with ``fields`` filled in.
+
+    >>> tr("lower on {wins} of {n} seeds", wins=8, n=10)
+    'lower on 8 of 10 seeds'
+    """
+    text = catalog(_current).get(template, template) if _current != "en" else template
+    return text.format(**fields) if fields else text
+
+
+__all__ = ["LANGUAGES", "catalog", "check_language", "current_language", "language", "set_language", "tr"]
