@@ -23,8 +23,11 @@ def setup(seed: int = 0) -> None:
     """
     import torch
 
+    from .curves.spec import REQUIRED, ParamSpec
     from .figures import style
     from .training.numerics import require_pinned_mkl
+
+    seed = ParamSpec("seed", "int", REQUIRED, low=0, high=2**32 - 1).check(seed)  # before anything is seeded
 
     found = version("torch").split("+")[0]
     if found != EXPECTED_TORCH:

@@ -14,6 +14,7 @@ import torch
 from hypothesis import settings
 
 from lrutils import lr_curve, momentum_curve, torch_lr_curve, torch_momentum_curve
+from lrutils.curves.torch_reference import agreement_bound
 
 # Derandomized: a CI failure shows the same example on every re-run; no example database on disk.
 settings.register_profile("lrutils", derandomize=True, deadline=None, database=None, max_examples=60)
@@ -21,11 +22,14 @@ settings.load_profile("lrutils")
 torch.set_num_threads(1)
 
 
-def assert_agrees(ours: np.ndarray, theirs: np.ndarray, scale: float) -> None:
-    """The project's agreement bar: |ours - torch| <= 1e-12 * lr scale + 1e-9 * |lr| at every step."""
+def assert_agrees(ours: np.ndarray, theirs: np.ndarray, scale: float, n_steps: int | None = None) -> None:
+    """The project's agreement bar, the one ``lrutils.agreement`` states: at every step
+    |ours - torch| <= agreement_bound(n_steps) * (the largest of ``scale`` and the curve's |lr|);
+    ``n_steps``: how many steps torch took to get there (default: the curve's length)."""
     assert ours.shape == theirs.shape
     same_inf = np.isinf(ours) & (ours == theirs)
-    allowed = 1e-12 * scale + 1e-9 * np.abs(theirs)
+    largest = max(scale, float(np.max(np.abs(theirs[np.isfinite(theirs)]), initial=0.0)))
+    allowed = agreement_bound(len(ours) if n_steps is None else n_steps) * largest
     bad = ~same_inf & ~(np.abs(ours - theirs) <= allowed)
     assert not bad.any(), (
         f"{bad.sum()} steps disagree; first at step {np.argmax(bad)}: "

@@ -506,7 +506,7 @@ def test_lrutils_demo_runs_cycle_momentum_for_cyclic_and_one_cycle() -> None:
     one_cycle = lrutils.train("OneCycleLR", epochs=1)
     assert one_cycle.momentum.min() == pytest.approx(0.85)
     assert one_cycle.momentum.max() == pytest.approx(0.95)
-    assert one_cycle.lr[0] == pytest.approx(lrutils.training.runs.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
+    assert one_cycle.lr[0] == pytest.approx(lrutils.training.demo.DEFAULT_LR / 25)  # max_lr = lr, div_factor 25
 
 
 # --- 00 / 07 / glossary (rewritten for issues 10-12) -----------------------------------------

@@ -118,7 +118,7 @@ def test_table_rejects_ragged_rows() -> None:
 
 
 def test_metrics_measure_what_they_say(small: Comparison) -> None:
-    from lrutils.training.comparison import metric_value
+    from lrutils.training.metrics import metric_value
 
     h = small["constant"][0]
     assert metric_value(h, "val_loss@2") == h.val_loss[1]
@@ -137,8 +137,7 @@ def test_agreement_is_a_bound_not_last_bit_noise() -> None:
     from lrutils import agreement
 
     text = agreement("CosineAnnealingLR", 300, T_max=100)
-    assert (
-        text == "CosineAnnealingLR, 300 steps: lrutils.lr_curve and torch agree to within 1e-12 of the lr at every step"
-    )
+    expected = "CosineAnnealingLR, 300 steps: lrutils.lr_curve and torch agree to within 3e-12 of the largest lr"
+    assert text == expected + " at every step"  # max(1e-12, 1e-14 * 300): torch's recursion drifts with the run
     plateau = agreement("ReduceLROnPlateau", 20, patience=1, metrics=[1.0] * 19)
     assert "agree to within 1e-12" in plateau

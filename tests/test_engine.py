@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from lrutils import lr_curve, momentum_curve
+from lrutils.training.demo import demo_kwargs
 from lrutils.training.engine import (
     ADAMW_EPS,
     ADAMW_WEIGHT_DECAY,
@@ -19,7 +20,6 @@ from lrutils.training.engine import (
     train_runs,
 )
 from lrutils.training.mlp import DTYPE, init_stack
-from lrutils.training.runs import demo_kwargs
 
 EPOCHS, HIDDEN, BATCH = 4, 16, 40
 

@@ -1,56 +1,52 @@
-"""Every message template in the code has a Korean template in the catalog, with the same fields."""
+"""Every message template in the code has a Korean entry in the catalog, with the same fields."""
 
 from __future__ import annotations
 
-import ast
+import importlib.util
 import string
 from pathlib import Path
 
 import pytest
 
-from lrutils.text.i18n import catalog, language, tr
+from lrutils.text.i18n import catalog, catalog_entries, language, tr
 
-PACKAGE = Path(__file__).resolve().parents[1] / "lrutils"
-
-
-def templates_in_code() -> dict[str, str]:
-    """Every constant first argument of a ``tr(...)`` call in lrutils -> where it is."""
-    found: dict[str, str] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args:
-                first = node.args[0]
-                where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                    f"{where}: tr() takes a constant template (the catalog's key), not an expression"
-                )
-                found.setdefault(first.value, where)
-    return found
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("i18n_catalog", ROOT / "tools" / "i18n_catalog.py")
+assert _spec is not None and _spec.loader is not None
+i18n_catalog = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(i18n_catalog)
 
 
-def fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-TEMPLATES = templates_in_code()
-KOREAN = catalog("ko")
+TEMPLATES = i18n_catalog.templates_in_code()
+ENTRIES = {entry["en"]: entry for entry in catalog_entries("ko")}
 
 
-def test_the_scan_finds_a_planted_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_scan_finds_a_planted_template_and_refuses_an_fstring(tmp_path: Path) -> None:
     (tmp_path / "lrutils").mkdir()
     (tmp_path / "lrutils" / "m.py").write_text('from x import tr\n\nX = tr("hello {name}", name=1)\n')
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path / "lrutils")
-    assert templates_in_code() == {"hello {name}": "lrutils/m.py:3"}
+    assert i18n_catalog.templates_in_code(tmp_path / "lrutils") == {"hello {name}": "lrutils/m.py:3"}
+    (tmp_path / "lrutils" / "m.py").write_text('from x import tr\n\nX = tr(f"hello {1}")\n')
+    with pytest.raises(ValueError, match="never an f-string"):
+        i18n_catalog.templates_in_code(tmp_path / "lrutils")
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))
-def test_every_template_has_korean_with_the_same_fields(template: str) -> None:
-    assert template in KOREAN, f"{TEMPLATES[template]}: no Korean for {template!r} in lrutils/text/ko.toml"
-    assert fields(KOREAN[template]) == fields(template), f"fields differ for {template!r}"
+def test_every_template_has_a_catalog_entry_with_the_same_fields(template: str) -> None:
+    assert template in ENTRIES, f"{TEMPLATES[template]}: no entry for {template!r} (run tools/i18n_catalog.py --sync)"
+    assert fields(ENTRIES[template]["ko"]) == fields(template), f"fields differ for {template!r}"
 
 
-def test_no_korean_template_is_left_over() -> None:
-    assert sorted(set(KOREAN) - set(TEMPLATES)) == []
+def test_no_catalog_entry_is_left_over() -> None:
+    assert sorted(set(ENTRIES) - set(TEMPLATES)) == []
+
+
+@pytest.mark.xfail(reason="the Korean edition is being written (issue 22): entries marked todo", strict=False)
+def test_every_entry_is_translated() -> None:
+    assert [entry["en"] for entry in ENTRIES.values() if entry.get("todo")] == []
 
 
 def test_english_stays_the_default_and_korean_is_used_when_set(monkeypatch: pytest.MonkeyPatch) -> None:

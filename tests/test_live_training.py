@@ -7,7 +7,7 @@ import pytest
 
 import lrutils
 from lrutils.explorer.live import constant_reference
-from lrutils.training.runs import DEFAULT_EPOCHS, steps_per_epoch
+from lrutils.training.demo import DEFAULT_EPOCHS, steps_per_epoch
 
 
 def assert_run_matches_the_controls(ex: lrutils.Explorer) -> None:

@@ -588,7 +588,7 @@ def test_smooth_schedules_per_batch_agree_with_per_epoch_at_each_epochs_first_ba
     ):
         per_epoch = lrutils.lr_curve(name, epochs, **kwargs)
         per_batch = lrutils.torch_lr_curve(name, epochs * per, **epochs_to_batches(name, kwargs, per))
-        assert_agrees(per_batch[::per], per_epoch, 0.1)
+        assert_agrees(per_batch[::per], per_epoch, 0.1, n_steps=epochs * per)
 
 
 def test_epochs_to_batches_converts_defaulted_lengths_and_stages() -> None:

@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 from lrutils import torch_lr_curve, train
 from lrutils.figures.range_test import plot_range_test
 from lrutils.training.data import make_model
+from lrutils.training.demo import DEFAULT_LR
 from lrutils.training.engine import MOMENTUM
 from lrutils.training.range_rules import smooth_losses, steepest_index
 from lrutils.training.range_test import RangeTestResult, lr_range_test, sweep_lrs
-from lrutils.training.runs import DEFAULT_LR
 
 matplotlib.use("Agg")
 

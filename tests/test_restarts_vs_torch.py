@@ -227,7 +227,7 @@ def test_training_steps_cyclic_per_batch_and_restarts_per_epoch() -> None:
 
 
 def test_demo_kwargs() -> None:
-    from lrutils.training.runs import demo_kwargs
+    from lrutils.training.demo import demo_kwargs
 
     assert demo_kwargs("CosineAnnealingWarmRestarts", 30, 30, 0.2) == {"T_0": 10}
     assert demo_kwargs("CyclicLR", 30, 30, 0.2) == {"max_lr": 0.4, "step_size_up": 150}

@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 import lrutils
 from lrutils import Setup, bake_off, compare, plot_history, train, tune_lr
 from lrutils.text.progress import ProgressBar
+from lrutils.training.demo import DEFAULT_LR, demo_kwargs, steps_per_epoch
 from lrutils.training.engine import MOMENTUM
-from lrutils.training.runs import DEFAULT_LR, demo_kwargs, steps_per_epoch
 
 matplotlib.use("Agg")
 

@@ -19,7 +19,7 @@ from lrutils.curves.recipes import FACTOR_MAKERS
 from lrutils.curves.synthetic import synthetic_val_loss
 from lrutils.explorer import explore
 from lrutils.explorer.code import value_text
-from lrutils.explorer.controls import float_options, linear_grid, log_grid, shown
+from lrutils.explorer.controls import NONE_CHOICE, float_options, linear_grid, log_grid, shown
 from lrutils.explorer.explorer import Explorer
 from lrutils.explorer.picture import DENSITY, FONT_KEY
 from lrutils.explorer.start import EXPLORER_MAX_STEPS
@@ -75,7 +75,8 @@ def test_every_value_shown_is_the_value_drawn_and_printed(name: str) -> None:
         if isinstance(control, widgets.SelectionSlider):
             labels = [label for label, _ in control.options]
             assert len(set(labels)) == len(labels), f"{key}: two positions look the same"
-            for label, value in control.options:
+            for label, option in control.options:
+                value = None if option == NONE_CHOICE else option  # the slider's stand-in for None
                 assert label == value_text(value) and eval(label) == value  # exact: no neighbour float
         if key in ("loss flattens at", "loss noise"):
             continue

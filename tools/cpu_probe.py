@@ -31,8 +31,8 @@ def fingerprint() -> str:
 
     import lrutils
     from lrutils.training.data import HIDDEN
+    from lrutils.training.demo import BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
     from lrutils.training.engine import RunSpec, train_runs
-    from lrutils.training.runs import BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
 
     digest = hashlib.sha256()
     names = [None, *lrutils.scheduler_names(), *lrutils.composite_names()]

@@ -7,8 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template, tr
 from .spec import DEFAULT_BASE_LR, ScheduleSpec, check_base_lr, check_n_steps
 from .table import get_spec
+
+LEARNING_RATE = template("learning rate")
+MOMENTUM = template("momentum")
 
 
 def lr_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs: Any) -> np.ndarray:
@@ -27,7 +31,7 @@ def lr_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs
     params = spec.resolve(n_steps, kwargs)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below, by name
         curve = spec.curve(n_steps, base_lr, **params)
-    return _finite(spec, "learning rate", curve, base_lr, kwargs)
+    return finite_curve(spec, LEARNING_RATE, curve, base_lr, kwargs)
 
 
 def momentum_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwargs: Any) -> np.ndarray:
@@ -44,11 +48,15 @@ def momentum_curve(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **
     params = spec.resolve(n_steps, kwargs)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         curve = spec.momentum(n_steps, base_lr, **params)
-    return _finite(spec, "momentum", curve, base_lr, kwargs)
+    return finite_curve(spec, MOMENTUM, curve, base_lr, kwargs)
 
 
-def _finite(spec: ScheduleSpec, what: str, curve: np.ndarray, base_lr: float, kwargs: dict[str, Any]) -> np.ndarray:
-    """``curve`` if every value is a finite number, else an error naming the numbers that caused it.
+def finite_curve(
+    spec: ScheduleSpec, what: str, curve: np.ndarray, base_lr: float, kwargs: dict[str, Any]
+) -> np.ndarray:
+    """``curve`` if every value is a finite number, else an error naming the numbers that caused it
+    (``what``: "learning rate" or "momentum"; :func:`~lrutils.curves.torch_reference.torch_lr_curve` checks
+    the real scheduler's curve the same way).
 
     Torch would store the same inf or nan in the optimizer without a word (its schedulers compute
     with Python floats); an lr of inf teaches nothing, so lrutils says which values overflow.
@@ -62,6 +70,13 @@ def _finite(spec: ScheduleSpec, what: str, curve: np.ndarray, base_lr: float, kw
     numbers_given |= {k: v for k, v in kwargs.items() if isinstance(v, numbers.Real) and not isinstance(v, bool)}
     given = ", ".join(f"{k}={v!r}" for k, v in numbers_given.items())
     raise ValueError(
-        f"{spec.name}: the {what} becomes {value!r} at step {step} with {given}; every {what} must be a "
-        f"finite number, so choose values that keep it finite (torch would silently store {value!r})"
+        tr(
+            "{name}: the {what} becomes {value} at step {step} with {given}; every {what} must be a finite number, "
+            "so choose values that keep it finite (torch would silently store {value})",
+            name=spec.name,
+            what=tr(what),
+            value=repr(value),
+            step=step,
+            given=given,
+        )  # fmt: skip
     )

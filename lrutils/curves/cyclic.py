@@ -122,7 +122,7 @@ CYCLIC_LR = ScheduleSpec(
             low=0,
             optional=True,
             slider=(0, 200),
-            example=20,
+            offer_none=True,
             help="batches from max_lr back down (None: same as step_size_up)",
         ),
         ParamSpec(

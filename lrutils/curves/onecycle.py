@@ -203,5 +203,6 @@ ONE_CYCLE_LR = ScheduleSpec(
     check_together=_check_onecycle,
     length_param="total_steps",
     length_of=total_steps_of,
+    length_help="total_steps, or epochs * steps_per_epoch",
     ignores_base_lr=True,
 )

@@ -52,10 +52,10 @@ from .spec import ScheduleSpec
 # --- torch-free curves (numpy, the same formulas vectorised) ---------------------------------------
 
 
-def noam_curve(n_steps: int, base_lr: float, *, d_model: int, warmup_steps: int) -> np.ndarray:
+def _noam_curve(n_steps: int, base_lr: float, *, d_model: int, warmup_steps: int) -> np.ndarray:
     """``base_lr * d_model**-0.5 * min(s**-0.5, s * warmup_steps**-1.5)`` at ``s = 1..n_steps``.
 
-    >>> noam_curve(3, 1.0, d_model=4, warmup_steps=4).tolist()
+    >>> _noam_curve(3, 1.0, d_model=4, warmup_steps=4).tolist()
     [0.0625, 0.125, 0.1875]
     """
     s = np.arange(1, n_steps + 1, dtype=float)
@@ -66,10 +66,10 @@ def _warmup_from_zero(t: np.ndarray, warmup_steps: int) -> np.ndarray:
     return t / float(max(1, warmup_steps))
 
 
-def linear_warmup_decay_curve(n_steps: int, base_lr: float, *, warmup_steps: int, total_steps: int) -> np.ndarray:
+def _linear_warmup_decay_curve(n_steps: int, base_lr: float, *, warmup_steps: int, total_steps: int) -> np.ndarray:
     """``base_lr * t / w`` for ``t < w``, then ``base_lr * max(0, (N - t) / (N - w))``.
 
-    >>> linear_warmup_decay_curve(5, 1.0, warmup_steps=1, total_steps=3).tolist()
+    >>> _linear_warmup_decay_curve(5, 1.0, warmup_steps=1, total_steps=3).tolist()
     [0.0, 1.0, 0.5, 0.0, 0.0]
     """
     t = np.arange(n_steps, dtype=float)
@@ -77,14 +77,14 @@ def linear_warmup_decay_curve(n_steps: int, base_lr: float, *, warmup_steps: int
     return base_lr * np.where(t < warmup_steps, _warmup_from_zero(t, warmup_steps), decay)
 
 
-def warmup_cosine_floor_curve(
+def _warmup_cosine_floor_curve(
     n_steps: int, base_lr: float, *, warmup_steps: int, total_steps: int, min_lr_ratio: float
 ) -> np.ndarray:
     """Warm-up ``t / w``, then ``r + (1 - r) * (1 + cos(pi * (t - w) / (N - w))) / 2``, times ``base_lr``.
 
     Past ``total_steps`` the cosine rises again, as transformers' formula does.
 
-    >>> warmup_cosine_floor_curve(4, 1.0, warmup_steps=1, total_steps=3, min_lr_ratio=0.0).round(12).tolist()
+    >>> _warmup_cosine_floor_curve(4, 1.0, warmup_steps=1, total_steps=3, min_lr_ratio=0.0).round(12).tolist()
     [0.0, 1.0, 0.5, 0.0]
     """
     t = np.arange(n_steps, dtype=float)
@@ -94,12 +94,12 @@ def warmup_cosine_floor_curve(
     return base_lr * np.where(t < warmup_steps, _warmup_from_zero(t, warmup_steps), cosine)
 
 
-def wsd_1sqrt_curve(
+def _wsd_1sqrt_curve(
     n_steps: int, base_lr: float, *, warmup_steps: int, stable_steps: int, decay_steps: int, min_lr_ratio: float
 ) -> np.ndarray:
     """Linear warm-up from ``min_lr_ratio``, ``base_lr`` held, then ``1 - sqrt(progress)`` to the floor.
 
-    >>> wsd_1sqrt_curve(6, 1.0, warmup_steps=1, stable_steps=1, decay_steps=4, min_lr_ratio=0.0).tolist()
+    >>> _wsd_1sqrt_curve(6, 1.0, warmup_steps=1, stable_steps=1, decay_steps=4, min_lr_ratio=0.0).tolist()
     [0.0, 1.0, 1.0, 0.5, 0.2928932188134524, 0.1339745962155614]
     """
     w, s, d, r = warmup_steps, stable_steps, decay_steps, min_lr_ratio
@@ -125,10 +125,18 @@ def _factory(make: Any) -> Any:
     return factory
 
 
+def _total_steps(params: dict[str, Any]) -> int:
+    return params["total_steps"]
+
+
+def _wsd_steps(params: dict[str, Any]) -> int:
+    return params["warmup_steps"] + params["stable_steps"] + params["decay_steps"]
+
+
 NOAM = ScheduleSpec(
     name="noam",
     params=NOAM_PARAMS,
-    curve=noam_curve,
+    curve=_noam_curve,
     unit="batch",
     summary="recipe (Transformer paper): d_model**-0.5 * min(s**-0.5, s * warmup**-1.5), s = t + 1; LambdaLR",
     factory=_factory(noam_factor),
@@ -137,30 +145,36 @@ NOAM = ScheduleSpec(
 LINEAR_WARMUP_DECAY = ScheduleSpec(
     name="linear_warmup_decay",
     params=LINEAR_PARAMS,
-    curve=linear_warmup_decay_curve,
+    curve=_linear_warmup_decay_curve,
     unit="batch",
     summary="recipe (BERT, transformers): linear warm-up from 0, linear decay to 0 at total_steps; LambdaLR",
     check_together=warmup_check("linear_warmup_decay"),
     factory=_factory(linear_warmup_decay_factor),
+    planned_steps=_total_steps,
+    length_help="total_steps",
 )
 
 WARMUP_COSINE_FLOOR = ScheduleSpec(
     name="warmup_cosine_floor",
     params=COSINE_FLOOR_PARAMS,
-    curve=warmup_cosine_floor_curve,
+    curve=_warmup_cosine_floor_curve,
     unit="batch",
     summary="recipe (transformers): linear warm-up from 0, cosine down to min_lr_ratio * base_lr; LambdaLR",
     check_together=warmup_check("warmup_cosine_floor"),
     factory=_factory(warmup_cosine_floor_factor),
+    planned_steps=_total_steps,
+    length_help="total_steps",
 )
 
 WSD_1SQRT = ScheduleSpec(
     name="wsd_1sqrt",
     params=WSD_PARAMS,
-    curve=wsd_1sqrt_curve,
+    curve=_wsd_1sqrt_curve,
     unit="batch",
     summary="recipe (transformers, timm): linear warm-up, plateau, 1 - sqrt cooldown to min_lr_ratio; LambdaLR",
     factory=_factory(wsd_1sqrt_factor),
+    planned_steps=_wsd_steps,
+    length_help="warmup_steps + stable_steps + decay_steps",
 )
 
 WILD_RECIPES: tuple[ScheduleSpec, ...] = (NOAM, LINEAR_WARMUP_DECAY, WARMUP_COSINE_FLOOR, WSD_1SQRT)
@@ -183,12 +197,8 @@ __all__ = [
     "NoamFactor",
     "WarmupCosineFloorFactor",
     "Wsd1SqrtFactor",
-    "linear_warmup_decay_curve",
     "linear_warmup_decay_factor",
-    "noam_curve",
     "noam_factor",
-    "warmup_cosine_floor_curve",
     "warmup_cosine_floor_factor",
-    "wsd_1sqrt_curve",
     "wsd_1sqrt_factor",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,6 +28,9 @@ DEFAULT_BASE_LR = 0.1
 
 REQUIRED = object()
 """Sentinel default: torch has no default for this keyword, the caller must pass it."""
+
+MAX_INT = int(sys.float_info.max)
+"""Largest int a parameter may hold: torch and numpy turn ints into floats on the way, so it must fit in one."""
 
 MAX_STEPS = 10_000_000
 """The longest curve lrutils computes: 10 million steps (80 MB of float64 per curve). A longer
@@ -74,6 +78,7 @@ class ParamSpec:
     help: str = ""
     only_if: tuple[str, Any] | None = None  # (other parameter, value) it needs to matter at all
     presets: tuple[Any, ...] = ()  # an explorer offers these in a menu instead of a slider
+    offer_none: bool = False  # an explorer offers None (torch's default meaning) besides the slider's ints
 
     @property
     def start(self) -> Any:
@@ -147,8 +152,18 @@ class ParamSpec:
             if not isinstance(value, numbers.Integral):
                 raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
             value = int(value)
+            if abs(value) > MAX_INT:  # torch and numpy turn it into a float on the way: it must fit in one
+                raise ValueError(
+                    f"{where}{self.name} must be {self.accepts()}, got {_digits(value)} (beyond float range)"
+                )
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an int beyond float range
+                got = _digits(value)
+                raise ValueError(
+                    f"{where}{self.name} must be {self.accepts()}, got {got} (beyond float range)"
+                ) from None
             if not math.isfinite(value):
                 raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
         too_low = self.low is not None and (value <= self.low if self.low_open else value < self.low)
@@ -159,7 +174,8 @@ class ParamSpec:
 
     def _check_int_list(self, value: Any, where: str) -> list[int]:
         """A fresh list of ints, order and duplicates kept (torch counts duplicates)."""
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+        not_a_list = not hasattr(value, "__len__") or not hasattr(value, "__iter__") or np.ndim(value) == 0
+        if isinstance(value, (str, bytes, Mapping)) or not_a_list:
             raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
         items = list(value)
         if not items:
@@ -172,6 +188,11 @@ class ParamSpec:
             if element.low is not None and item < element.low or element.high is not None and item > element.high:
                 raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {item!r} in it")
         return [int(item) for item in items]
+
+
+def _digits(value: int) -> str:
+    """A huge int said briefly: ``a 401-digit number``."""
+    return f"a {len(str(abs(int(value))))}-digit number"
 
 
 def _check_stages(name: str, value: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
@@ -230,6 +251,10 @@ class ScheduleSpec:
     factory: Callable[..., Any] | None = None  # builds the torch scheduler when it is not cls(optimizer, **params)
     length_param: str | None = None  # the parameter that fixes how many steps the schedule has (total_steps)
     length_of: Callable[[dict[str, Any]], int] | None = None  # that length from resolved parameters
+    # Steps the schedule is planned for, where torch goes on past them without a word (a recipe whose
+    # lr is 0 after total_steps); training longer than this is refused (OneCycleLR: length_of).
+    planned_steps: Callable[[dict[str, Any]], int] | None = None
+    length_help: str = ""  # which keywords set that length, for the error message
     ignores_base_lr: bool = False  # torch overwrites the optimizer's lr (OneCycleLR starts at max_lr / div_factor)
     base_lr_keyword: str | None = None  # torch keyword that receives lrutils' base_lr (CyclicLR's own base_lr)
 

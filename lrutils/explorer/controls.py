@@ -90,6 +90,10 @@ def float_options(spec: ParamSpec, keep: Iterable[float]) -> list[float]:
     return sorted(set(valid) | set(keep))
 
 
+NONE_CHOICE = "None"
+"""The option that stands for ``None`` on a slider that offers it (``ParamSpec.offer_none``)."""
+
+
 def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     """The widget for one parameter, showing ``value`` exactly (already validated by ``spec``).
 
@@ -110,6 +114,12 @@ def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     if spec.kind == "bool":
         # indent: the box lines up with the slider tracks, the name beside it
         return widgets.Checkbox(value=bool(value), indent=True, layout=widgets.Layout(width=CONTROL_WIDTH), **common)
+    if spec.kind == "int" and spec.offer_none:  # None (torch's default) first, then the slider's ints
+        low, high = spec.slider if spec.slider is not None else (value, value)
+        ints = sorted({*range(int(low), int(high) + 1), *([] if value is None else [value])})
+        options = [("None", NONE_CHOICE)] + [(str(i), i) for i in ints]  # a widget's value cannot be None itself
+        chosen = NONE_CHOICE if value is None else value
+        return widgets.SelectionSlider(options=options, value=chosen, continuous_update=True, layout=layout, **common)
     if spec.kind == "int":
         if abs(value) > MAX_SLIDER_INT:
             raise ValueError(
@@ -145,7 +155,7 @@ def read(control: widgets.ValueWidget, name: str) -> Any:
     """
     if isinstance(control, widgets.Text):
         return parse_int_list(control.value, name)
-    return control.value
+    return None if control.value == NONE_CHOICE else control.value
 
 
 def shown(control: widgets.ValueWidget) -> str:

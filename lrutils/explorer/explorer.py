@@ -99,7 +99,10 @@ class Explorer(widgets.HBox):
         self.settings()  # bad starting values: a clear error now, not a broken explorer
         self._saved_png: bytes | None = None
         self._first_png = b""
+        self._drawn_once = False
         self.redraw(show=render)
+        if not self.valid:  # a starting curve it cannot draw: lr_curve's clear error, not an empty explorer
+            raise ValueError(self._error)
         if render:
             self.keep_first_picture()
         for control in [*self.controls.values(), self.show_blog, self.log_scale]:
@@ -157,7 +160,8 @@ class Explorer(widgets.HBox):
         (100, 0.1)
         """
         n_steps, base_lr, kwargs = self.curve_kwargs()
-        check_explorer_steps(n_steps)
+        length = "n_steps" if self.spec.length_of is None else (self.spec.length_param or "n_steps")
+        check_explorer_steps(n_steps, length)
         self.spec.resolve(n_steps, kwargs)
         return n_steps, base_lr, kwargs
 
@@ -248,6 +252,7 @@ class Explorer(widgets.HBox):
             self._show_error(str(err))
             return
         self.valid = True
+        self._drawn_once = True
         self.curve = curve
         floor = 0.0
         if self.plateau_panels is not None:
@@ -283,9 +288,15 @@ class Explorer(widgets.HBox):
         return x, blog_sketch(self.name, BLOG_EPOCHS, BLOG_BASE_LR)
 
     def _show_error(self, text: str) -> None:
+        self._error = text
+        kept = (
+            "<div style='font-size:13px'>The picture and the code below are for the last values that worked.</div>"
+            if self._drawn_once
+            else ""
+        )
         self.message.value = (
             f"<div style='color:#b00;font-weight:bold;font-size:13px'>Not drawn: {html.escape(text)}</div>"
-            "<div style='font-size:13px'>The picture and the code below are for the last values that worked.</div>"
+            + kept
             + self._last_code_html
         )
 

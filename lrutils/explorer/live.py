@@ -1,8 +1,8 @@
 """``explore(name, train=True)``: the explorer retrains the demo model whenever the learner lets go.
 
 Under the lr curve, a panel shows the validation loss of the demo model trained with the schedule
-exactly as set (seed 0, SGD with momentum 0.9, :data:`~lrutils.training.runs.DEFAULT_EPOCHS` epochs of
-30 batches), next to a constant lr of :data:`~lrutils.training.runs.DEFAULT_LR` on the same seed. The
+exactly as set (seed 0, SGD with momentum 0.9, :data:`~lrutils.training.demo.DEFAULT_EPOCHS` epochs of
+30 batches), next to a constant lr of :data:`~lrutils.training.demo.DEFAULT_LR` on the same seed. The
 run's length is the training budget, so it is fixed: ``n_steps`` (and OneCycleLR's ``epochs`` and
 ``steps_per_epoch``) are not on sliders. ReduceLROnPlateau reacts to the run's own validation
 loss: after each run the explorer's metric panel shows that loss and the cuts it caused.
@@ -23,8 +23,9 @@ import numpy as np
 
 from ..curves.table import get_spec
 from ..figures.style import color_for
+from ..training.demo import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
 from ..training.history import History, TrainingFailed
-from ..training.runs import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch, train
+from ..training.runs import train
 from .explorer import Explorer
 from .start import ONE_CYCLE_LENGTHS
 
@@ -126,8 +127,8 @@ class LiveTraining:
 def training_explorer(name: str, **overrides: Any) -> Explorer:
     """An explorer with live training (what ``explore(name, train=True)`` returns).
 
-    Starts from the training demo's settings (:func:`~lrutils.training.runs.demo_kwargs`, lr
-    :data:`~lrutils.training.runs.DEFAULT_LR`); ``overrides`` change them. ``explorer.live`` holds the
+    Starts from the training demo's settings (:func:`~lrutils.training.demo.demo_kwargs`, lr
+    :data:`~lrutils.training.demo.DEFAULT_LR`); ``overrides`` change them. ``explorer.live`` holds the
     :class:`LiveTraining` with the last run (``.history``).
 
     >>> ex = training_explorer("StepLR")

@@ -51,8 +51,9 @@ class ExplorerStart:
     metrics: Any = None  # ReduceLROnPlateau's metric series, if the learner gave one
 
 
-def check_explorer_steps(n_steps: Any) -> int:
-    """``n_steps`` for an explorer: an int from 1 to :data:`EXPLORER_MAX_STEPS`.
+def check_explorer_steps(n_steps: Any, name: str = "n_steps") -> int:
+    """``n_steps`` for an explorer: an int from 1 to :data:`EXPLORER_MAX_STEPS`; ``name`` is the keyword
+    that set it (OneCycleLR's ``total_steps``).
 
     >>> check_explorer_steps(30)
     30
@@ -60,7 +61,7 @@ def check_explorer_steps(n_steps: Any) -> int:
     n_steps = check_n_steps(n_steps)
     if n_steps > EXPLORER_MAX_STEPS:
         raise ValueError(
-            f"an explorer draws n_steps from 1 to {EXPLORER_MAX_STEPS:,} (it redraws on every slider move), "
+            f"an explorer draws {name} from 1 to {EXPLORER_MAX_STEPS:,} steps (it redraws on every slider move), "
             f"got {n_steps:,}; for longer runs use lrutils.lr_curve and lrutils.figures.curves.plot_curve"
         )
     return n_steps
@@ -117,7 +118,7 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
         if p.kind in ("stages", "callable") or p.name in fixed:
             if value is not None:
                 out.fixed[p.name] = value
-        elif value is not None:
+        elif value is not None or p.offer_none:
             out.controls[p.name] = make_control(p, value)
     if spec.unit == "metric" and out.metrics is None:  # the learner shapes the metric it reacts to
         out.controls[LOSS_FLAT.name] = make_control(LOSS_FLAT, LOSS_FLAT.start)

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
+from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.torch_reference import torch_lr_curve
 from ._draw import staircase, torch_dots
 from .style import MAX_WIDTH, color_for
@@ -111,6 +112,8 @@ def stepped_per_batch(
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['stepped per epoch (meant)', 'stepped per batch (bug)']
     """
+    epochs = ParamSpec("epochs", "int", REQUIRED, low=1).check(epochs)
+    batches_per_epoch = ParamSpec("batches_per_epoch", "int", REQUIRED, low=1).check(batches_per_epoch)
     meant = np.repeat(torch_lr_curve(name, epochs, base_lr=base_lr, **kwargs), batches_per_epoch)
     bug = torch_lr_curve(name, epochs * batches_per_epoch, base_lr=base_lr, **kwargs)
     args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())

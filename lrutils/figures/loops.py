@@ -21,6 +21,8 @@ from .style import MAX_WIDTH, RC_PARAMS
 
 def lr_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
     """Every column as 1-D: a 2-D ``(steps, groups)`` array with several groups becomes one per group."""
+    if not isinstance(columns, Mapping):
+        raise TypeError(f"columns must be a dict {{label: learning rates}}, got {type(columns).__name__}")
     if not columns:
         raise ValueError("columns must map at least one label to an array of learning rates")
     out: dict[str, np.ndarray] = {}
@@ -75,6 +77,8 @@ def plot_lr_runs(
     """
     cols = lr_columns(runs)
     styles = dict(styles or {})
+    if at is not None:
+        at = ParamSpec("at", "int", REQUIRED, low=0).check(at)
     with matplotlib.rc_context(RC_PARAMS):
         fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
         ax = fig.add_subplot()

@@ -33,6 +33,8 @@ def cut_epochs(lr: Sequence[float] | np.ndarray) -> list[int]:
     [2, 4]
     """
     values = np.asarray(lr, dtype=float)
+    if values.ndim != 1:
+        raise TypeError(f"lr must be a list of learning rates, one per epoch, got {type(lr).__name__} {lr!r}")
     return [int(e) for e in np.flatnonzero(np.diff(values)) + 1]
 
 

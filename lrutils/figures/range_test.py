@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from .style import MAX_WIDTH, color_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
-    from ..training.comparison import Tuning
     from ..training.range_test import RangeTestResult
+    from ..training.tuning import Tuning
 
 
 def uncorrected_average(losses: np.ndarray, beta: float) -> np.ndarray:

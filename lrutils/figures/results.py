@@ -20,8 +20,9 @@ from ..text.tables import WORD_START
 from .style import BASE_FONT, MAX_WIDTH, colors_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
-    from ..training.comparison import Comparison, Tuning
+    from ..training.comparison import Comparison
     from ..training.history import History
+    from ..training.tuning import Tuning
 
 _HISTORY_FIELDS = ("label", "lr", "val_loss", "train_loss", "steps_per_epoch", "failure")
 

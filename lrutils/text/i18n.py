@@ -5,7 +5,8 @@ labels, explorer readouts, errors met in the notebooks) is written in the code a
 template passed to :func:`tr`. The template is its own key: :func:`tr` looks it up in the catalog of
 the language set by :func:`set_language` (``lrutils.setup(lang="ko")`` sets it), falls back to the
 English template, and fills in the fields with :meth:`str.format`, so numbers are formatted the same
-way in both languages. The Korean templates live in ``ko.toml`` next to this module;
+way in both languages. A template defined away from where it is used (a table of descriptions) is
+marked with :func:`template`. The Korean templates live in ``ko.toml`` next to this module;
 ``tests/test_i18n.py`` checks that every template in the code has one, with the same fields.
 
 >>> tr("{n} seeds", n=10)
@@ -29,16 +30,21 @@ _current = "en"
 
 
 @cache
+def catalog_entries(lang: str) -> tuple[dict[str, Any], ...]:
+    """Every ``[[message]]`` of ``lang``'s catalog file, as written (``todo = true``: not translated yet)."""
+    if lang == "en":
+        return ()
+    return tuple(tomllib.loads(_CATALOG_FILES[lang].read_text(encoding="utf-8")).get("message", []))
+
+
+@cache
 def catalog(lang: str) -> dict[str, str]:
-    """English template -> template in ``lang`` (empty for English).
+    """English template -> template in ``lang``, for the entries translated (empty for English).
 
     >>> catalog("en")
     {}
     """
-    if lang == "en":
-        return {}
-    entries = tomllib.loads(_CATALOG_FILES[lang].read_text(encoding="utf-8")).get("message", [])
-    return {entry["en"]: entry[lang] for entry in entries}
+    return {entry["en"]: entry[lang] for entry in catalog_entries(lang) if not entry.get("todo", False)}
 
 
 def check_language(lang: object) -> str:
@@ -78,6 +84,15 @@ def language(lang: str) -> Iterator[None]:
         set_language(before)
 
 
+def template(text: str) -> str:
+    """Mark ``text`` as a catalog template that is translated later, where it is used (``tr(TABLE[key])``).
+
+    >>> template("validation loss")
+    'validation loss'
+    """
+    return text
+
+
 def tr(template: str, /, **fields: Any) -> str:
     """``template`` in the current language, with ``fields`` filled in.
 
@@ -85,7 +100,17 @@ def tr(template: str, /, **fields: Any) -> str:
     'lower on 8 of 10 seeds'
     """
     text = catalog(_current).get(template, template) if _current != "en" else template
-    return text.format(**fields) if fields else text
+    return text.format(**fields)
 
 
-__all__ = ["LANGUAGES", "catalog", "check_language", "current_language", "language", "set_language", "tr"]
+__all__ = [
+    "LANGUAGES",
+    "catalog",
+    "catalog_entries",
+    "check_language",
+    "current_language",
+    "language",
+    "set_language",
+    "template",
+    "tr",
+]

@@ -4,8 +4,10 @@
 - :mod:`~lrutils.training.data`: the spiral data set; :mod:`~lrutils.training.mlp`: the stacked MLP;
 - :mod:`~lrutils.training.engine`: many runs in one stacked float64 pass;
 - :mod:`~lrutils.training.history`: what a run recorded; :mod:`~lrutils.training.stats`: intervals;
-- :mod:`~lrutils.training.runs`: :func:`train`, :func:`compare`, :func:`tune_lr`, :func:`bake_off`;
-- :mod:`~lrutils.training.comparison`: :class:`Comparison`, :class:`Tuning` and their tables;
+- :mod:`~lrutils.training.runs`: :func:`train`, :func:`compare`, :func:`tune_lr`, :func:`bake_off`; their
+  settings in :mod:`~lrutils.training.demo`, their arguments checked in :mod:`~lrutils.training.arguments`;
+- :mod:`~lrutils.training.comparison`: :class:`Comparison` and its tables; :mod:`~lrutils.training.tuning`:
+  :class:`Tuning`, an lr sweep; :mod:`~lrutils.training.metrics`: what they measure;
 - :mod:`~lrutils.training.range_test`: the learning-rate range test;
 - :mod:`~lrutils.training.loops`: the raw-torch training loop around a scheduler (notebooks 12-13).
 
@@ -16,10 +18,12 @@ Layer 3: imports :mod:`lrutils.curves`, :mod:`lrutils.figures` (results draw the
 from __future__ import annotations
 
 from . import loops
-from .comparison import Comparison, Setup, Tuning
+from .comparison import Comparison, Setup
+from .demo import demo_kwargs, steps_per_epoch
 from .history import Failure, History
 from .range_test import RangeTestResult, lr_range_test
-from .runs import bake_off, compare, demo_kwargs, steps_per_epoch, train, tune_lr
+from .runs import bake_off, compare, train, tune_lr
+from .tuning import Tuning
 
 __all__ = [
     "Comparison",

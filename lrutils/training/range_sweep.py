@@ -92,6 +92,39 @@ class _SweepRecorder:
         return self.schedule[:d].copy(), self.losses[:d].copy(), self.smoothed[:d].copy(), self.diverged_lr
 
 
+def check_model_fits(model: nn.Module) -> None:
+    """A model for the range test maps a batch of the demo's (n, 2) inputs to (n, 3) class scores, and its
+    loss there is a finite number: checked on one batch before the sweep (its weights are restored)."""
+    data = spiral_data()
+    x = data.x_train[:4]
+    saved = save_state_of_model(model)
+    try:
+        with torch.no_grad():
+            out = model(x.to(next(model.parameters()).dtype))
+    except Exception as err:  # the learner's model: say what it must do, keep its own message
+        raise ValueError(
+            f"model must map a (n, 2) float tensor of the demo's inputs to (n, 3) class scores; calling it on "
+            f"a batch of shape {tuple(x.shape)} raised {type(err).__name__}: {err}"
+        ) from None
+    finally:
+        model.load_state_dict(saved)
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (len(x), 3):
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(
+            f"model must map a (n, 2) float tensor of the demo's inputs to (n, 3) class scores (the demo has 3 "
+            f"classes), got {shape} for n = {len(x)}"
+        )
+    if not bool(torch.isfinite(out).all()):
+        raise ValueError(
+            "model gives non-finite scores (nan or inf) on the demo's inputs before any step: check the model"
+        )
+
+
+def save_state_of_model(model: nn.Module) -> dict[str, Any]:
+    """A deep copy of ``model.state_dict()``."""
+    return copy.deepcopy(model.state_dict())
+
+
 def demo_sweep(
     start: float, end: float, n: int, beta: float, factor: float, seed: int, batch: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:

@@ -54,10 +54,19 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..curves.spec import REQUIRED, ParamSpec
 from .data import N_TRAIN, seeded_one_thread
+from .demo import BATCH_SIZE
 from .range_rules import steepest_index
-from .range_sweep import check_owned_params, demo_sweep, own_sweep, restore_state, save_state, sweep_lrs
-from .runs import BATCH_SIZE
+from .range_sweep import (
+    check_model_fits,
+    check_owned_params,
+    demo_sweep,
+    own_sweep,
+    restore_state,
+    save_state,
+    sweep_lrs,
+)
 
 DEFAULT_START_LR = 1e-5
 DEFAULT_END_LR = 10.0
@@ -65,6 +74,8 @@ DEFAULT_NUM_ITER = 300
 DEFAULT_SMOOTH = 0.98
 DEFAULT_DIVERGE_FACTOR = 4.0
 MIN_NUM_ITER = 10
+MAX_NUM_ITER = 100_000
+"""A sweep of more batches than this is refused (the usual one has 100-300)."""
 MAX_DECADES = 20
 """Widest sweep accepted, in powers of ten from start_lr to end_lr."""
 EARLY_STOP_FRACTION = 0.1
@@ -158,17 +169,17 @@ class RangeTestResult:
 def _positive(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive finite number, got {type(value).__name__} {value!r}")
-    if not (math.isfinite(value) and value > 0):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range
+        raise ValueError(f"{name} must be a positive finite number, got one beyond float range") from None
+    if not (math.isfinite(number) and number > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    return number
 
 
-def _integer(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+def _integer(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
+    return ParamSpec(name, "int", REQUIRED, low=minimum, high=maximum).check(value)
 
 
 def _check_args(
@@ -190,16 +201,20 @@ def _check_args(
             f"start_lr={start!r} and end_lr={end!r} are {decades:.0f} decades apart; a sweep spans at most "
             f"{MAX_DECADES} (the usual 1e-5 to 10 spans 6): each batch would multiply the lr by a huge factor"
         )
-    n = _integer("num_iter", num_iter, MIN_NUM_ITER)
+    n = _integer("num_iter", num_iter, MIN_NUM_ITER, MAX_NUM_ITER)
     if isinstance(smooth, bool) or not isinstance(smooth, numbers.Real):
         raise TypeError(f"smooth must be a number in [0, 1), got {type(smooth).__name__} {smooth!r}")
     if not 0.0 <= smooth < 1.0:
         raise ValueError(f"smooth must be a number in [0, 1) (0 = no smoothing), got {smooth!r}")
     if isinstance(diverge_factor, bool) or not isinstance(diverge_factor, numbers.Real):
         raise TypeError(f"diverge_factor must be a number > 1, got {type(diverge_factor).__name__} {diverge_factor!r}")
+    try:
+        diverge_factor = float(diverge_factor)
+    except OverflowError:  # an int beyond float range
+        raise ValueError("diverge_factor must be a number > 1 within float range (inf: never stop early)") from None
     if not (diverge_factor > 1.0):  # also catches nan; inf means "never stop early"
         raise ValueError(f"diverge_factor must be a number > 1, got {diverge_factor!r}")
-    s = _integer("seed", seed, 0)
+    s = _integer("seed", seed, 0, 2**31)
     b = _integer("batch_size", batch_size, 1)
     if b > N_TRAIN:
         raise ValueError(f"batch_size must be at most the {N_TRAIN} training points, got {b!r}")
@@ -241,6 +256,7 @@ def lr_range_test(
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
     if model is not None and optimizer is not None:
         check_owned_params(model, optimizer)
+        check_model_fits(model)
 
     if model is None or optimizer is None:
         record = demo_sweep(start, end, n, beta, factor, seed, batch)

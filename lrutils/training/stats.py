@@ -106,9 +106,19 @@ class Interval:
         """Half the interval's width: the ``±`` of ``mean ± half_width``."""
         return 0.5 * (self.high - self.low)
 
+    @property
+    def known(self) -> bool:
+        """True if the interval exists: at least 2 values and finite ends (one value has no spread).
+
+        >>> mean_interval([1.0]).known, mean_interval([1.0, 2.0]).known
+        (False, True)
+        """
+        return self.n >= 2 and math.isfinite(self.low) and math.isfinite(self.high)
+
     def contains(self, value: float) -> bool:
-        """True if ``value`` lies inside the interval (ends included)."""
-        return self.low <= value <= self.high
+        """True if ``value`` lies inside the interval (ends included); an unknown interval contains
+        everything (it rules nothing out)."""
+        return not self.known or self.low <= value <= self.high
 
 
 def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
@@ -155,7 +165,12 @@ class Paired:
 
     @property
     def clear(self) -> bool:
-        """True if the interval of the difference excludes 0: the data show a difference."""
+        """True if the interval of the difference excludes 0: the data show a difference (never from
+        fewer than 2 seeds, which give no interval).
+
+        >>> paired([1.0], [2.0]).clear, paired([1.0, 1.1], [2.0, 2.0]).clear
+        (False, True)
+        """
         return not self.difference.contains(0.0)
 
 

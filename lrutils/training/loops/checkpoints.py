@@ -5,6 +5,7 @@ it with your code, and compare every lr with the run that was never interrupted.
 from __future__ import annotations
 
 import io
+import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from ...curves.spec import REQUIRED, ParamSpec
+from ...curves.spec import REQUIRED, ParamSpec, check_base_lr
 from ...curves.table import get_spec
+from ...text.i18n import tr
 from .recording import CaughtWarnings, LrRecorder
 from .toy import describe_error, run_steps, two_part_model
 
@@ -40,7 +42,28 @@ def checkpoint(model: torch.nn.Module, optimizer: torch.optim.Optimizer, schedul
     buffer = io.BytesIO()
     torch.save(state, buffer)
     buffer.seek(0)
-    return torch.load(buffer)
+    try:
+        return torch.load(buffer)
+    except pickle.UnpicklingError:  # torch.load (weights_only) refuses numpy numbers: say which and why
+        where = _numpy_values(state)
+        raise ValueError(
+            tr(
+                "the checkpoint holds numpy numbers ({where}), which torch.load refuses by default "
+                "(weights_only=True); pass plain Python numbers to the scheduler, e.g. gamma=float(gamma)",
+                where=", ".join(where) or "somewhere in a state_dict",
+            )  # fmt: skip
+        ) from None
+
+
+def _numpy_values(value: Any, path: str = "") -> list[str]:
+    """Where numpy scalars sit in a nested checkpoint (``scheduler.gamma``)."""
+    if isinstance(value, np.generic):
+        return [path or "the value"]
+    if isinstance(value, Mapping):
+        return [found for k, v in value.items() for found in _numpy_values(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, (list, tuple)):
+        return [found for i, v in enumerate(value) for found in _numpy_values(v, f"{path}[{i}]")]
+    return []
 
 
 @dataclass
@@ -152,6 +175,16 @@ def resume_with_last_epoch(
         )
     cls = getattr(torch.optim.lr_scheduler, spec.name)
     last_epoch = ParamSpec("last_epoch", "int", REQUIRED, low=-1).check(last_epoch)
+    base_lr = check_base_lr(base_lr)
+    if not isinstance(kwargs, Mapping):
+        raise TypeError(
+            tr(
+                "kwargs must be a dict of {name}'s keywords, such as {example}, got {value}",
+                name=name,
+                example="{'step_size': 2}",
+                value=repr(kwargs),
+            )  # fmt: skip
+        )
 
     def start() -> Run:
         model = two_part_model()

@@ -60,6 +60,7 @@ def batch(index: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     ((8, 4), (8,))
     """
     index = ParamSpec("index", "int", REQUIRED, low=0).check(index)
+    seed = ParamSpec("seed", "int", REQUIRED, low=0, high=2**31).check(seed)
     generator = torch.Generator().manual_seed(1_000_003 * seed + index)
     x = torch.randn(BATCH_SIZE, N_FEATURES, generator=generator)
     y = torch.randint(0, N_CLASSES, (BATCH_SIZE,), generator=generator)
