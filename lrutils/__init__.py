@@ -38,6 +38,7 @@ from .figures.range_test import plot_range_test
 from .figures.results import plot_history
 from .notebook import setup
 from .training import (
+    TUNED_LR,
     Comparison,
     Failure,
     History,
@@ -61,6 +62,7 @@ __all__ = [
     "BLOG_SCHEDULERS",
     "DEFAULT_BASE_LR",
     "SCHEDULES",
+    "TUNED_LR",
     "Comparison",
     "Explorer",
     "Failure",

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from . import loops
 from .comparison import Comparison, Setup
-from .demo import demo_kwargs, steps_per_epoch
+from .demo import TUNED_LR, demo_kwargs, steps_per_epoch
 from .history import Failure, History
 from .range_test import RangeTestResult, lr_range_test
 from .runs import bake_off, compare, train, tune_lr
 from .tuning import Tuning
 
 __all__ = [
+    "TUNED_LR",
     "Comparison",
     "Failure",
     "History",

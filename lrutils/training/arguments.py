@@ -19,7 +19,7 @@ from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.table import get_spec
 from ..text.i18n import tr
 from .comparison import Setup, check_baseline
-from .demo import OPTIMIZERS, demo_kwargs, steps_per_epoch
+from .demo import OPTIMIZERS, TUNED_LR, demo_kwargs, steps_per_epoch
 from .engine import OptimizerName, RunSpec
 from .history import CONSTANT
 
@@ -215,6 +215,8 @@ def setups(names: object, lr: object, common: Mapping[str, Any]) -> dict[str, Se
         if label in out:
             raise ValueError(tr("names must not repeat a schedule, got {value}", value=[lbl for lbl, _ in items]))
         out[label] = _setup(label, item, common)
+    if isinstance(lr, str) and lr == "tuned":
+        lr = _tuned(out)
     for label, setup in out.items():
         if setup.lr is None:
             value = lr.get(label, lr.get(setup.name, REQUIRED)) if isinstance(lr, Mapping) else lr
@@ -223,6 +225,25 @@ def setups(names: object, lr: object, common: Mapping[str, Any]) -> dict[str, Se
                     tr("lr has no entry for {label}; give one lr, or one per schedule label", label=repr(label))
                 )
             out[label] = Setup(setup.name, LR_SPEC.check(value), setup.kwargs)
+    return out
+
+
+def _tuned(labelled: Mapping[str, Setup]) -> dict[str, float]:
+    """``lr="tuned"``: each setup's lr from :data:`~lrutils.training.demo.TUNED_LR`, by its scheduler's name."""
+    out = {}
+    for label, setup in labelled.items():
+        key = setup.name or CONSTANT
+        if setup.lr is None and key not in TUNED_LR:
+            raise ValueError(
+                tr(
+                    "lr='tuned' has no lr for {key}: the shared sweep tuned {names}; tune it with "
+                    "lrutils.tune_lr([{key_repr}]) and pass lr={{...}}",
+                    key=key,
+                    names=", ".join(TUNED_LR),
+                    key_repr=repr(key),
+                )  # fmt: skip
+            )
+        out[label] = TUNED_LR.get(key, 0.0)
     return out
 
 

@@ -28,6 +28,20 @@ LR_GRID = (0.025, 0.05, 0.1, 0.2, 0.4)
 """The sweep every schedule gets in :func:`tune_lr`: factors of 2 around the blog's 0.1."""
 OPTIMIZERS = ("sgd", "adamw")
 
+TUNED_LR: dict[str, float] = {
+    "constant": 0.1,
+    "StepLR": 0.1,
+    "ExponentialLR": 0.4,
+    "CosineAnnealingLR": 0.1,
+    "ReduceLROnPlateau": 0.1,
+    "OneCycleLR": 0.1,
+}
+"""The lr each of the blog's schedules (and the constant) gets from the shared sweep: :data:`LR_GRID` on
+:data:`TUNING_SEEDS` with the demo keywords, SGD, 30 epochs. Notebook 06 runs that sweep and prints
+its table (strict nbval re-checks it); ``tests/test_tuned_lr.py`` holds this dict to that table.
+``compare(..., lr="tuned")`` trains each schedule at its entry, so the scheduler notebooks compare at
+the same tuned lrs without each re-running the sweep."""
+
 
 def steps_per_epoch(batch_size: int = BATCH_SIZE) -> int:
     """Optimizer steps (batches) per epoch of the demo data set.
@@ -119,6 +133,7 @@ __all__ = [
     "DEFAULT_SEEDS",
     "LR_GRID",
     "OPTIMIZERS",
+    "TUNED_LR",
     "TUNING_SEEDS",
     "demo_kwargs",
     "steps_per_epoch",

@@ -94,7 +94,7 @@ def compare(
     names: Sequence[str | None] | Mapping[str, Setup | str | None],
     epochs: int = DEFAULT_EPOCHS,
     seeds: int | Sequence[int] = DEFAULT_SEEDS,
-    lr: float | Mapping[Any, float] = DEFAULT_LR,
+    lr: float | Mapping[Any, float] | str = DEFAULT_LR,
     optimizer: OptimizerName = "sgd",
     baseline: str | None = None,
     progress: bool = True,
@@ -104,13 +104,16 @@ def compare(
 
     ``names``: scheduler names (``None`` is the constant lr, labelled ``"constant"``), or a dict
     ``{label: Setup(name, lr, kwargs)}`` to compare several setups of one scheduler. ``lr``: one
-    lr for all, or a dict label (or name) -> lr, e.g. from :func:`tune_lr`. ``baseline``: the
-    label every schedule is paired with (default: the first). ``common`` keywords go to every
-    scheduler. In a Jupyter kernel, ``progress=True`` shows a progress bar; nothing is printed.
+    lr for all, a dict label (or name) -> lr (e.g. ``tune_lr(...).best``), or ``"tuned"``: each
+    schedule at the lr the shared sweep chose for it (:data:`~lrutils.training.demo.TUNED_LR`).
+    ``baseline``: the label every schedule is paired with (default: the first). ``common``
+    keywords go to every scheduler. In a Jupyter kernel, ``progress=True`` shows a progress bar.
 
     >>> c = compare([None, "StepLR"], epochs=2, seeds=2, progress=False)
     >>> c.labels, [h.seed for h in c["StepLR"]]
     (['constant', 'StepLR'], [0, 1])
+    >>> compare([None, "ExponentialLR"], lr="tuned", epochs=1, seeds=2, progress=False).lrs
+    {'constant': 0.1, 'ExponentialLR': 0.4}
     """
     epochs, optimizer = check_common(epochs, optimizer)
     seeds_used = seed_list(seeds)
