@@ -296,3 +296,11 @@ def test_a_sweep_that_stops_in_its_first_batches_warns() -> None:
     with pytest.warns(UserWarning, match="stopped after .* of 300 batches"):
         r = lr_range_test(start_lr=10.0, end_lr=1e6)
     assert r.stopped_early and len(r.lrs) <= 30
+
+
+def test_valley_is_fastais_rule_on_the_recorded_curve() -> None:
+    from lrutils.training.range_rules import valley_index
+
+    r = lr_range_test(num_iter=100)
+    assert r.valley_lr == r.lrs[valley_index(r.smoothed, r.num_iter)]
+    assert r.lrs[r.num_iter // 10] <= r.valley_lr <= r.min_loss_lr  # inside the descent, before the minimum

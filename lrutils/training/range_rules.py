@@ -65,4 +65,49 @@ def steepest_index(lrs: np.ndarray, smoothed: np.ndarray) -> int:
     return start + int(np.argmin(slope))
 
 
-__all__ = ["SKIP_START", "BiasCorrectedAverage", "smooth_losses", "steepest_index"]
+def longest_descent_lengths(losses: np.ndarray) -> np.ndarray:
+    """``out[i]``: the length of the longest strictly decreasing subsequence of ``losses`` that ends at
+    ``i`` (the points may skip others in between).
+
+    >>> longest_descent_lengths(np.array([3.0, 1.0, 2.0, 0.5])).tolist()
+    [1, 2, 2, 3]
+    """
+    losses = np.asarray(losses, dtype=float)
+    out = np.ones(len(losses), dtype=np.int64)
+    for i in range(1, len(losses)):
+        before = out[:i][losses[:i] > losses[i]]
+        if before.size:
+            out[i] = before.max() + 1
+    return out
+
+
+def valley_index(smoothed: np.ndarray, num_iter: int) -> int:
+    """fastai's ``valley`` suggestion (its ``lr_find`` default since fastai 2.4, 2021), as an index.
+
+    As fastai does: leave out the first ``num_iter // 10`` points and the last 5, find the longest
+    descending stretch of the smoothed loss (:func:`longest_descent_lengths`: it ends at the first
+    point with the longest descent, and starts that many points earlier), and suggest the point a third
+    plus a sixth of the way along it, about halfway. Re-stated from fastai's algorithm
+    (``fastai/callback/schedule.py``, Apache-2.0), not copied.
+
+    >>> curve = np.concatenate([np.full(10, 2.0), np.linspace(2.0, 0.5, 60), np.linspace(0.5, 3.0, 30)])
+    >>> valley_index(curve, 100)
+    39
+    """
+    start = num_iter // 10
+    trimmed = np.asarray(smoothed, dtype=float)[start : max(start + 1, len(smoothed) - 5)]
+    runs = longest_descent_lengths(trimmed)
+    end = int(np.argmax(runs))  # the first point with the longest descent
+    first = end - int(runs[end])
+    length = end - first
+    return start + max(0, first + int(length / 3) + int(length / 3 / 2))
+
+
+__all__ = [
+    "SKIP_START",
+    "BiasCorrectedAverage",
+    "longest_descent_lengths",
+    "smooth_losses",
+    "steepest_index",
+    "valley_index",
+]

@@ -17,20 +17,24 @@ How the sweep works
     the demo training set in the order :func:`lrutils.train` uses (a fresh shuffle per pass).
 
 How the suggestion is made
-    Two rules are computed and both kept:
+    Three rules are computed and all kept:
 
     * ``steepest_lr``: where the smoothed loss falls fastest per decade of lr (most negative
       ``d smoothed / d log10(lr)``), searched between 10 % of the way in (the first points are
       mostly the moving average warming up) and the smoothed minimum.
     * ``min_loss_lr / 10``: one decade below the lr of the smallest smoothed loss. The minimum
       itself is already at the edge of divergence (the loss is smoothed, so it lags behind),
-      so training there is too aggressive; a decade lower is the usual rule for a peak lr.
+      so training there is too aggressive; a decade lower is the usual rule for a peak lr
+      (fastai's ``minimum`` suggestion).
+    * ``valley_lr``: fastai's ``valley`` rule, its ``lr_find`` default since fastai 2.4 (2021): about
+      halfway along the longest descending stretch of the smoothed loss
+      (:func:`~lrutils.training.range_rules.valley_index`).
 
     ``suggestion`` is ``min_loss_lr / 10``: it is meant as the *peak* lr (``max_lr``) of a
     schedule such as OneCycleLR, which warms up to it and anneals away from it, and the steepest
     point sits wherever the descent is fastest, which on noisy curves jumps around and tends to
-    be too cautious for a peak. Both are drawn by :func:`plot_range_test`; notebook 09 compares
-    them by training with each.
+    be too cautious for a peak. All three are drawn by :func:`~lrutils.figures.range_test.plot_range_test`;
+    notebook 10 compares them by training with each.
 
 Restoring state
     With ``model=None`` and ``optimizer=None`` the test builds the demo model (initialised from
@@ -57,7 +61,7 @@ from torch import nn
 from ..curves.spec import REQUIRED, ParamSpec
 from .data import N_TRAIN, seeded_one_thread
 from .demo import BATCH_SIZE
-from .range_rules import steepest_index
+from .range_rules import steepest_index, valley_index
 from .range_sweep import (
     check_model_fits,
     check_owned_params,
@@ -105,6 +109,7 @@ class RangeTestResult:
     best_loss: float
     min_loss_lr: float
     steepest_lr: float
+    valley_lr: float
     start_lr: float
     end_lr: float
     num_iter: int
@@ -143,6 +148,7 @@ class RangeTestResult:
             "best_loss",
             "min_loss_lr",
             "steepest_lr",
+            "valley_lr",
             "start_lr",
             "end_lr",
             "num_iter",
@@ -161,6 +167,7 @@ class RangeTestResult:
                 f"batches run          {len(self.lrs)} of {self.num_iter} ({stop})",
                 f"best smoothed loss   {self.best_loss:.4f} at lr {self.min_loss_lr:.3e}",
                 f"steepest descent at  lr {self.steepest_lr:.3e}",
+                f"valley (fastai)      lr {self.valley_lr:.3e}",
                 f"min-loss lr / 10     lr {self.min_div10_lr:.3e}  <- suggestion (max_lr)",
             ]
         )
@@ -285,6 +292,7 @@ def lr_range_test(
         best_loss=float(smoothed[best]),
         min_loss_lr=float(lrs[best]),
         steepest_lr=float(lrs[steepest_index(lrs, smoothed)]),
+        valley_lr=float(lrs[valley_index(smoothed, n)]),
         start_lr=start,
         end_lr=end,
         num_iter=n,
