@@ -94,8 +94,11 @@ def valley_index(smoothed: np.ndarray, num_iter: int) -> int:
     >>> valley_index(curve, 100)
     39
     """
+    smoothed = np.asarray(smoothed, dtype=float)
     start = num_iter // 10
-    trimmed = np.asarray(smoothed, dtype=float)[start : max(start + 1, len(smoothed) - 5)]
+    if len(smoothed) - 5 - start < 2:  # a sweep that stopped early: too short to trim, use it all
+        start = 0
+    trimmed = smoothed[start : max(start + 1, len(smoothed) - 5)]
     runs = longest_descent_lengths(trimmed)
     end = int(np.argmax(runs))  # the first point with the longest descent
     first = end - int(runs[end])
