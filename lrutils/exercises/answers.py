@@ -82,6 +82,15 @@ def answer_check(check: Check) -> Check:
     return checked  # type: ignore[return-value]
 
 
+def no_answer_yet() -> Verdict:
+    """The polite not-yet for the notebooks' placeholder ``None``.
+
+    >>> no_answer_yet()
+    not yet: replace None with your answer, then run the cell again
+    """
+    return Verdict(False, tr("replace None with your answer, then run the cell again"))
+
+
 def shown(value: object) -> str:
     """``value`` as the learner wrote it, cut short when long: quotes for a str, digits for a number.
 
@@ -349,6 +358,7 @@ __all__ = [
     "keyed",
     "kind",
     "letters",
+    "no_answer_yet",
     "number",
     "numbers",
     "shown",

@@ -41,7 +41,7 @@ def check_midpoint_lr(answer: float | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
-    value = number(answer, asked=tr("the lr at step 50 (a number)"))
+    value = number(answer, asked=tr("a number (the lr at step 50)"))
     truth = float(
         torch_lr_curve("CosineAnnealingLR", T_MAX // 2 + 1, base_lr=BASE_LR, T_max=T_MAX, eta_min=ETA_MIN)[-1]
     )
@@ -71,7 +71,7 @@ def check_lr_at_150(answer: float | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
-    value = number(answer, asked=tr("the lr at step 150 (a number)"))
+    value = number(answer, asked=tr("a number (the lr at step 150)"))
     truth = float(torch_lr_curve("CosineAnnealingLR", 151, base_lr=BASE_LR, T_max=T_MAX)[-1])
     if math.isclose(value, truth, rel_tol=RTOL):
         return Verdict(
@@ -107,7 +107,7 @@ def check_t_max_per_batch(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to T_max (an int) and run the cell again."))
-    t_max = whole(answer, "T_max", tr("a whole number of scheduler steps"), unit=tr("scheduler steps"))
+    t_max = whole(answer, "T_max", tr("a whole number (of scheduler steps)"), unit=tr("scheduler steps"))
     total = EPOCHS * STEPS_PER_EPOCH
     if t_max < 1:
         return Verdict(

@@ -78,7 +78,7 @@ def check_epochs_below(answer: float | None) -> Verdict:
         return Verdict(
             False, tr("no answer yet: set answer to an epoch number (counted from 0) and run the cell again.")
         )
-    value = number(answer, asked=tr("an epoch number (counted from 0)"))
+    value = number(answer, asked=tr("a whole number (an epoch, counted from 0)"))
     curve = torch_lr_curve("ExponentialLR", 200, base_lr=BASE_LR, gamma=BELOW_GAMMA)
     truth = int(np.argmax(curve < BELOW_THRESHOLD))
     exact = math.log(BELOW_THRESHOLD / BASE_LR) / math.log(BELOW_GAMMA)

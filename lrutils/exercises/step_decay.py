@@ -40,7 +40,7 @@ def check_lr_at_epoch_25(answer: float | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
-    value = number(answer, asked=tr("the lr at epoch 25 (a number)"))
+    value = number(answer, asked=tr("a number (the lr at epoch 25)"))
     truth = float(torch_lr_curve("StepLR", 26, base_lr=BASE_LR, step_size=10, gamma=0.5)[25])
     if math.isclose(value, truth, rel_tol=RTOL):
         return Verdict(True, tr("epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.025."))
@@ -80,7 +80,7 @@ def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
         return Verdict(
             False, tr("no answer yet: set step_size (an int) and gamma (a number) and run the cell again.")
         )
-    size = whole(step_size, "step_size", tr("a whole number of epochs between decays"), unit=tr("epochs"))
+    size = whole(step_size, "step_size", tr("a whole number (of epochs between decays)"), unit=tr("epochs"))
     g = number(gamma, "gamma")
     if size < 1:
         return Verdict(
@@ -151,7 +151,7 @@ def check_first_halved_epoch(answer: int | None) -> Verdict:
         return Verdict(
             False, tr("no answer yet: set answer to an epoch number (an int, counted from 0) and run the cell again.")
         )
-    epoch = whole(answer, asked=tr("an epoch number (an int, counted from 0)"), unit=tr("epochs"))
+    epoch = whole(answer, asked=tr("a whole number (an epoch, counted from 0)"), unit=tr("epochs"))
     used = wrong_order_lrs(20)
     truth = next(e for e, lr in enumerate(used) if lr < BASE_LR)
     if epoch == truth:
