@@ -187,10 +187,18 @@ def _scheduler_classes() -> list[type]:
 
 
 @contextmanager
-def _scheduler_steps(optimizer: torch.optim.Optimizer) -> Iterator[list[int]]:
+def scheduler_steps(optimizer: torch.optim.Optimizer) -> Iterator[list[int]]:
     """Count the ``step()`` calls of schedulers bound to ``optimizer`` inside the block (not their constructors').
 
-    Every scheduler class's own ``step`` is wrapped for the block and put back after it.
+    Every scheduler class's own ``step`` (ReduceLROnPlateau's and the learner's subclasses' too) is
+    wrapped for the block and put back after it. The count is the list's one element.
+
+    >>> opt = optimizer_for_exercise()
+    >>> with scheduler_steps(opt) as stepped:
+    ...     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    ...     scheduler.step(1.0)
+    >>> stepped
+    [1]
     """
     count = [0]
     patched: list[tuple[type, Callable[..., Any]]] = []
@@ -272,7 +280,7 @@ def check_loop(
         CaughtWarnings() as caught,
         _step_budget(optimizer, STEP_BUDGET * max(len(want), 1)),
         LrRecorder(optimizer) as recorder,
-        _scheduler_steps(optimizer) as scheduler_steps,
+        scheduler_steps(optimizer) as stepped,
     ):
         outcome = limits.run_learner(_run, loop, optimizer)
     n = recorder.steps
@@ -310,7 +318,7 @@ def check_loop(
             ),
         )
     used = recorder.lrs[:, 0] if n else np.zeros(0)
-    by_hand = needs_scheduler and scheduler_steps[0] == 0
+    by_hand = needs_scheduler and stepped[0] == 0
     if _close(used, want) and not by_hand:
         right = tr("your loop used the intended lr at all {n} optimizer steps of {what}.", n=len(want), what=what)
         return Verdict(True, " ".join([right, *warned]))
@@ -361,4 +369,12 @@ def _first_warnings(caught: CaughtWarnings) -> list[tuple[bool, str]]:
     return firsts
 
 
-__all__ = ["BASE_LR", "STEP_BUDGET", "check_loop", "epoch_mistakes", "optimizer_for_exercise", "per_epoch_lrs"]
+__all__ = [
+    "BASE_LR",
+    "STEP_BUDGET",
+    "check_loop",
+    "epoch_mistakes",
+    "optimizer_for_exercise",
+    "per_epoch_lrs",
+    "scheduler_steps",
+]
