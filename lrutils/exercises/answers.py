@@ -325,7 +325,12 @@ def keyed(answer: object, keys: Collection[str], name: str = "answer") -> Mappin
         if extra:
             problems.append(tr("{keys} not asked for", keys=", ".join(extra)))
         raise NotYet(
-            tr("{name} needs exactly the keys {keys}: {problems}.", name=name, keys=wanted, problems="; ".join(problems))
+            tr(
+                "{name} needs exactly the keys {keys}: {problems}.",
+                name=name,
+                keys=wanted,
+                problems="; ".join(problems),
+            )
         )
     return answer
 

@@ -111,10 +111,13 @@ def check_t_max_per_batch(answer: int | None) -> Verdict:
     total = EPOCHS * STEPS_PER_EPOCH
     if t_max < 1:
         return Verdict(
-            False, tr("T_max={t_max} is no length: it counts the scheduler steps of one descent, at least 1.", t_max=t_max)
+            False,
+            tr("T_max={t_max} is no length: it counts the scheduler steps of one descent, at least 1.", t_max=t_max),
         )
     if t_max == total:
-        return Verdict(True, tr("stepped every batch, T_max counts batches: 30 epochs * 30 batches = {total}.", total=total))
+        return Verdict(
+            True, tr("stepped every batch, T_max counts batches: 30 epochs * 30 batches = {total}.", total=total)
+        )
     if t_max < total:
         periods = total / (2 * t_max)
         return Verdict(

@@ -55,9 +55,7 @@ def check_step_size_up(answer: int | None) -> Verdict:
                 cycle=cycle,
             ),
         )
-    lrs = torch_lr_curve(
-        "CyclicLR", max(2 * cycle, up) + 1, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=up
-    )
+    lrs = torch_lr_curve("CyclicLR", max(2 * cycle, up) + 1, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=up)
     peaks_at_cycle_middle = np.isclose(lrs[cycle // 2], MAX_LR) and np.isclose(lrs[cycle], CYCLIC_BASE_LR)
     if peaks_at_cycle_middle and up == cycle // 2:
         return Verdict(

@@ -56,7 +56,9 @@ def check_halving_gamma(gamma: float | None) -> Verdict:
             ),
         )
     said = tr(
-        "with gamma={gamma} the lr at epoch 10 is {ratio} x the initial lr, not 0.5.", gamma=f"{g:.4g}", ratio=f"{ratio:.4f}"
+        "with gamma={gamma} the lr at epoch 10 is {ratio} x the initial lr, not 0.5.",
+        gamma=f"{g:.4g}",
+        ratio=f"{ratio:.4f}",
     )
     if math.isclose(g, 0.5, rel_tol=1e-6):
         why = tr("gamma=0.5 halves it every epoch; you need gamma**10 = 0.5.")

@@ -210,9 +210,7 @@ def check_per_batch(answer: Mapping[str, Any] | None) -> Verdict:
     if w != want_w:
         parts.append(tr("warmup_steps: 5 epochs are {want} batches, not {got}", want=want_w, got=w))
     if t_max == n:
-        parts.append(
-            tr("T_max counts the batches after the warm-up: {n} - {w} = {t}", n=n, w=want_w, t=want_t)
-        )
+        parts.append(tr("T_max counts the batches after the warm-up: {n} - {w} = {t}", n=n, w=want_w, t=want_t))
     elif t_max != want_t:
         parts.append(tr("T_max: 85 epochs are {want} batches, not {got}", want=want_t, got=t_max))
     return Verdict(False, "; ".join(parts) + ".")

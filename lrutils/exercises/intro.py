@@ -103,19 +103,35 @@ def check_diverging_lrs(answer: object) -> Verdict:
     parts = []
     if len(wrong) == 1:
         parts.append(
-            tr("{lrs} still converges ({factors} < 1: it zigzags but shrinks)", lrs=_fmt(wrong), factors=_factors(wrong, b))
+            tr(
+                "{lrs} still converges ({factors} < 1: it zigzags but shrinks)",
+                lrs=_fmt(wrong),
+                factors=_factors(wrong, b),
+            )
         )
     elif wrong:
         parts.append(
-            tr("{lrs} still converge ({factors} < 1: it zigzags but shrinks)", lrs=_fmt(wrong), factors=_factors(wrong, b))
+            tr(
+                "{lrs} still converge ({factors} < 1: it zigzags but shrinks)",
+                lrs=_fmt(wrong),
+                factors=_factors(wrong, b),
+            )
         )
     if len(missed) == 1:
         parts.append(
-            tr("{lrs} diverges ({factors} > 1: each step overshoots further)", lrs=_fmt(missed), factors=_factors(missed, b))
+            tr(
+                "{lrs} diverges ({factors} > 1: each step overshoots further)",
+                lrs=_fmt(missed),
+                factors=_factors(missed, b),
+            )
         )
     elif missed:
         parts.append(
-            tr("{lrs} diverge ({factors} > 1: each step overshoots further)", lrs=_fmt(missed), factors=_factors(missed, b))
+            tr(
+                "{lrs} diverge ({factors} > 1: each step overshoots further)",
+                lrs=_fmt(missed),
+                factors=_factors(missed, b),
+            )
         )
     return Verdict(
         False, tr("{parts}. The limit is 2 / {b} = {limit}.", parts="; ".join(parts), b=f"{b:g}", limit=f"{limit:g}")

@@ -27,7 +27,10 @@ TIME_LIMIT = 5.0
 
 
 class OutOfTime(BaseException):
-    """Raised inside the learner's code when its time is up; a ``BaseException``, so ``except Exception`` lets it through."""
+    """Raised inside the learner's code when its time is up.
+
+    A ``BaseException``, so that the learner's ``except Exception`` lets it through.
+    """
 
 
 def can_time_out() -> bool:

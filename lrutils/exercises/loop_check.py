@@ -39,8 +39,7 @@ import torch
 from ..curves.closed_form import lr_curve
 from ..text.i18n import tr
 from ..training.loops import CaughtWarnings, LrRecorder, describe_error
-from . import Verdict
-from . import limits
+from . import Verdict, limits
 from .answers import function
 
 BASE_LR = 0.1
@@ -137,9 +136,7 @@ def _diagnose(used: np.ndarray, want: np.ndarray) -> str:
             "(torch warns about this once, at the first step)"
         )
     if n > 1 and _close(used[1:n], want[: n - 1]):
-        return tr(
-            "your lrs are the intended ones one step late: the first scheduler.step() comes one step too late"
-        )
+        return tr("your lrs are the intended ones one step late: the first scheduler.step() comes one step too late")
     return ""
 
 
@@ -311,7 +308,8 @@ def check_loop(
         return Verdict(
             False,
             tr(
-                "your loop was stopped after {n} optimizer steps; {what} is meant for {want}. Does every loop in it end?",
+                "your loop was stopped after {n} optimizer steps; {what} is meant for {want}. Does every loop in "
+                "it end?",
                 n=n,
                 what=what,
                 want=len(want),

@@ -34,6 +34,7 @@ LOOP_STEPS_PER_EPOCH = 5
 LOOP_KWARGS: dict[str, Any] = {"max_lr": 0.1, "epochs": LOOP_EPOCHS, "steps_per_epoch": LOOP_STEPS_PER_EPOCH}
 """``OneCycleLR(optimizer, max_lr=0.1, epochs=4, steps_per_epoch=5)`` for :func:`check_onecycle_loop`."""
 
+
 def _allowed_truth() -> int:
     """Count the ``scheduler.step()`` calls the real scheduler accepts before it raises.
 
@@ -72,9 +73,7 @@ def check_last_lr(answer: float | None) -> Verdict:
     lrs = torch_lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
     truth, one_past = float(lrs[-2]), float(lrs[-1])
     if _close(guess, truth):
-        return Verdict(
-            True, tr("{lr} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.", lr=f"{truth:.1e}")
-        )
+        return Verdict(True, tr("{lr} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.", lr=f"{truth:.1e}"))
     if guess == 0.0:
         why = tr("the blog's sketch ends at 0; torch ends at initial_lr / final_div_factor, far below but not 0.")
     elif _close(guess, 0.1 / 25):

@@ -57,6 +57,7 @@ KNOBS_METRIC: tuple[float, ...] = (
 KNOBS_KWARGS: dict[str, Any] = {"factor": 0.5, "patience": 2, "threshold": 0.02, "cooldown": 2, "min_lr": 0.03}
 """``ReduceLROnPlateau(optimizer, factor=0.5, patience=2, threshold=0.02, cooldown=2, min_lr=0.03)``."""
 
+
 def _torch_lrs(metrics: Sequence[float], n_epochs: int, **kwargs: Any) -> np.ndarray:
     """The lr used in epochs 0..n_epochs-1: real torch, stepped with ``metrics[epoch]`` after each epoch."""
     return torch_lr_curve(
@@ -111,9 +112,7 @@ def check_first_cut(answer: int | None) -> Verdict:
         ),
         truth + 4: tr("a tie is not an improvement: 0.70 at epoch 6 equals the best, it does not reset the count."),
     }
-    why = hints.get(guess) or tr(
-        "replay it: count epochs since the best loss (0.70 at epoch 2); cut after 4 bad ones."
-    )
+    why = hints.get(guess) or tr("replay it: count epochs since the best loss (0.70 at epoch 2); cut after 4 bad ones.")
     return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
 
 

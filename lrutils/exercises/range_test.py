@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ..training.range_rules import smooth_losses
 from ..text.i18n import tr
 from ..training.loops import describe_error
+from ..training.range_rules import smooth_losses
 from ..training.range_test import sweep_lrs
 from . import Verdict, limits
 from .answers import answer_check, function, kind, number, shown
@@ -66,9 +66,7 @@ def _returned(value: object, n: int) -> np.ndarray | str:
             value=shown(value),
         )
     if got.shape != (n,):
-        return tr(
-            "for {n} losses it returned shape {shape}; expected one value per loss ({n},).", n=n, shape=got.shape
-        )
+        return tr("for {n} losses it returned shape {shape}; expected one value per loss ({n},).", n=n, shape=got.shape)
     return got
 
 
@@ -203,7 +201,8 @@ def check_batch160_max_lr(answer: float | None) -> Verdict:
         )
     if near(minimum):
         return Verdict(
-            False, tr("{lr} is the min-loss lr itself, already at the edge of divergence; divide by 10.", lr=shown_value)
+            False,
+            tr("{lr} is the min-loss lr itself, already at the edge of divergence; divide by 10.", lr=shown_value),
         )
     if near(steepest):
         return Verdict(
@@ -211,9 +210,7 @@ def check_batch160_max_lr(answer: float | None) -> Verdict:
         )
     if near(minimum / 100):
         return Verdict(False, tr("{lr} is 100x below the min-loss lr; divide by 10 only once.", lr=shown_value))
-    return Verdict(
-        False, tr("{lr} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.", lr=shown_value)
-    )
+    return Verdict(False, tr("{lr} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.", lr=shown_value))
 
 
 SWEEP_START = 1e-4

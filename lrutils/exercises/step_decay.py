@@ -77,14 +77,13 @@ def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
     not yet: at epoch 60 torch gives 0.1 * 0.5**floor(60 / 10) = 1.563e-03, not 1e-03. ...
     """
     if step_size is None or gamma is None:
-        return Verdict(
-            False, tr("no answer yet: set step_size (an int) and gamma (a number) and run the cell again.")
-        )
+        return Verdict(False, tr("no answer yet: set step_size (an int) and gamma (a number) and run the cell again."))
     size = whole(step_size, "step_size", tr("a whole number (of epochs between decays)"), unit=tr("epochs"))
     g = number(gamma, "gamma")
     if size < 1:
         return Verdict(
-            False, tr("step_size={step_size} is no StepLR: it counts the epochs between decays, at least 1.", step_size=size)
+            False,
+            tr("step_size={step_size} is no StepLR: it counts the epochs between decays, at least 1.", step_size=size),
         )
     if not 0 < g < 1:
         return Verdict(

@@ -142,7 +142,10 @@ def check_wsd_milestones(answer: list[int] | None) -> Verdict:
     if milestones[0] != WSD_WARMUP:
         return Verdict(
             False,
-            tr("the warm-up lasts {warmup} epochs (LinearLR total_iters), so the first milestone is?", warmup=WSD_WARMUP),
+            tr(
+                "the warm-up lasts {warmup} epochs (LinearLR total_iters), so the first milestone is?",
+                warmup=WSD_WARMUP,
+            ),
         )
     if milestones[1] >= WSD_EPOCHS:
         return Verdict(

@@ -93,9 +93,7 @@ def check_accumulation(train: Callable[[torch.nn.Module, torch.optim.Optimizer, 
     if np.any(used.group_counts != 1) or len(optimizer.param_groups) != 1:
         return Verdict(
             False,
-            tr(
-                "your function changed the optimizer's param groups; the exercise trains the one group it gets."
-            ),
+            tr("your function changed the optimizer's param groups; the exercise trains the one group it gets."),
         )
     lrs = used.lrs[:, 0] if used.steps else np.empty(0)
     torch_warned = any(

@@ -63,9 +63,7 @@ def check_head_10x(build: Callable[[torch.nn.Module], Any] | None) -> Verdict:
     False
     """
     if build is None:
-        return Verdict(
-            False, tr("write a function build(model) that returns (optimizer, scheduler) and pass it in.")
-        )
+        return Verdict(False, tr("write a function build(model) that returns (optimizer, scheduler) and pass it in."))
     function(build, "build(model)")
     model = two_part_model()
     made = run_learner(build, model)
@@ -77,7 +75,11 @@ def check_head_10x(build: Callable[[torch.nn.Module], Any] | None) -> Verdict:
     if not (isinstance(built, (tuple, list)) and len(built) == 2 and isinstance(built[0], torch.optim.Optimizer)):
         return Verdict(
             False,
-            tr("build(model) must return (optimizer, scheduler), got {kind} {value}", kind=kind(built), value=shown(built)),
+            tr(
+                "build(model) must return (optimizer, scheduler), got {kind} {value}",
+                kind=kind(built),
+                value=shown(built),
+            ),
         )
     optimizer, scheduler = built
     backbone, head, problems = _groups_of(model, optimizer)
