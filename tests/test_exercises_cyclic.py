@@ -24,7 +24,7 @@ def test_step_size_up_placeholder_is_polite() -> None:
 
 @pytest.mark.parametrize(("answer", "error"), [("60", TypeError), (True, TypeError), (float("inf"), ValueError)])
 def test_bad_step_size_input(answer: object, error: type) -> None:
-    with pytest.raises(error, match="step_size_up"):
+    with pytest.raises(error, match="answer"):
         check_step_size_up(answer)  # type: ignore[arg-type]
 
 

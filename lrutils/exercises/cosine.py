@@ -107,7 +107,7 @@ def check_t_max_per_batch(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to T_max (an int) and run the cell again."))
-    t_max = whole(answer, "T_max", tr("a whole number (of scheduler steps)"), unit=tr("scheduler steps"))
+    t_max = whole(answer, asked=tr("a whole number (T_max, in scheduler steps)"), unit=tr("scheduler steps"))
     total = EPOCHS * STEPS_PER_EPOCH
     if t_max < 1:
         return Verdict(

@@ -38,7 +38,7 @@ def check_step_size_up(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to step_size_up (an int) and run the cell again."))
-    up = whole(answer, "step_size_up", tr("a whole number (of batches)"), unit=tr("batches"))
+    up = whole(answer, asked=tr("a whole number (step_size_up, in batches)"), unit=tr("batches"))
     cycle = EPOCHS_PER_CYCLE * STEPS_PER_EPOCH
     if up < 1:
         return Verdict(
