@@ -221,6 +221,25 @@ def whole(answer: object, name: str = "answer", asked: str | None = None, unit: 
     return int(result)
 
 
+def length(
+    answer: object, what: str, counts: str, name: str = "answer", asked: str | None = None, unit: str | None = None
+) -> int:
+    """A whole number of at least 1 that counts ``counts`` (a scheduler's ``T_max``, ``step_size``, ...).
+
+    ``what`` names it in the not-yet for a value below 1: "T_max=0 is no length: it counts the
+    scheduler steps of one descent, at least 1". Other values are read as in :func:`whole`.
+
+    >>> length(30.0, "step_size", "the epochs between decays")
+    30
+    """
+    value = whole(answer, name, asked, unit)
+    if value < 1:
+        raise NotYet(
+            tr("{what}={value} is no length: it counts {counts}, at least 1.", what=what, value=value, counts=counts)
+        )
+    return value
+
+
 def _elements(answer: object, name: str, asked: str, single: bool, sets: bool) -> list[object]:
     """The elements of a list-like answer (see :func:`numbers`), or ``TypeError``."""
     if isinstance(answer, (torch.Tensor, np.ndarray)):
@@ -362,6 +381,7 @@ __all__ = [
     "joined",
     "keyed",
     "kind",
+    "length",
     "letters",
     "no_answer_yet",
     "number",

@@ -20,7 +20,7 @@ from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from . import Verdict
-from .answers import answer_check, number, shown, whole
+from .answers import answer_check, length, number, shown
 from .loop_check import check_loop, per_epoch_lrs
 
 BASE_LR = 0.1
@@ -107,13 +107,14 @@ def check_t_max_per_batch(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to T_max (an int) and run the cell again."))
-    t_max = whole(answer, asked=tr("a whole number (T_max, in scheduler steps)"), unit=tr("scheduler steps"))
+    t_max = length(
+        answer,
+        "T_max",
+        tr("the scheduler steps of one descent"),
+        asked=tr("a whole number (T_max, in scheduler steps)"),
+        unit=tr("scheduler steps"),
+    )
     total = EPOCHS * STEPS_PER_EPOCH
-    if t_max < 1:
-        return Verdict(
-            False,
-            tr("T_max={t_max} is no length: it counts the scheduler steps of one descent, at least 1.", t_max=t_max),
-        )
     if t_max == total:
         return Verdict(
             True, tr("stepped every batch, T_max counts batches: 30 epochs * 30 batches = {total}.", total=total)

@@ -18,7 +18,7 @@ from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from . import Verdict
-from .answers import answer_check, shown, whole
+from .answers import answer_check, length, shown
 from .loop_check import check_loop, per_epoch_lrs
 
 STEPS_PER_EPOCH = 30
@@ -38,13 +38,14 @@ def check_step_size_up(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to step_size_up (an int) and run the cell again."))
-    up = whole(answer, asked=tr("a whole number (step_size_up, in batches)"), unit=tr("batches"))
+    up = length(
+        answer,
+        "step_size_up",
+        tr("the batches of the rising half"),
+        asked=tr("a whole number (step_size_up, in batches)"),
+        unit=tr("batches"),
+    )
     cycle = EPOCHS_PER_CYCLE * STEPS_PER_EPOCH
-    if up < 1:
-        return Verdict(
-            False,
-            tr("step_size_up={up} is no length: it counts the batches of the rising half, at least 1.", up=up),
-        )
     if up > 100 * cycle:
         return Verdict(
             False,

@@ -20,7 +20,7 @@ from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from ..training.loops import describe_error
 from . import Verdict, limits
-from .answers import answer_check, function, keyed, shown, whole
+from .answers import answer_check, function, keyed, length, shown, whole
 from .limits import run_learner
 
 NOAM_D_MODEL = 512
@@ -154,13 +154,12 @@ def check_per_batch(answer: Mapping[str, Any] | None) -> Verdict:
         )
     given = keyed(answer, ["warmup_steps", "T_max"])
     n = EPOCHS * BATCHES_PER_EPOCH
+    read = {
+        key: whole(given[key], f"answer[{key!r}]", tr("a whole number (of batches)"), tr("batches")) for key in given
+    }
     lengths = {}
     for key in ("warmup_steps", "T_max"):
-        value = whole(given[key], f"answer[{key!r}]", tr("a whole number (of batches)"), unit=tr("batches"))
-        if value < 1:
-            return Verdict(
-                False, tr("{key}={value} is no length: it counts batches, at least 1.", key=key, value=value)
-            )
+        value = length(read[key], key, tr("batches"))
         if value > 100 * n:
             return Verdict(
                 False,

@@ -100,39 +100,20 @@ def check_diverging_lrs(answer: object) -> Verdict:
         )
     wrong = sorted(picked - truth)
     missed = sorted(truth - picked)
-    parts = []
-    if len(wrong) == 1:
-        parts.append(
-            tr(
-                "{lrs} still converges ({factors} < 1: it zigzags but shrinks)",
-                lrs=_fmt(wrong),
-                factors=_factors(wrong, b),
-            )
-        )
-    elif wrong:
-        parts.append(
-            tr(
-                "{lrs} still converge ({factors} < 1: it zigzags but shrinks)",
-                lrs=_fmt(wrong),
-                factors=_factors(wrong, b),
-            )
-        )
-    if len(missed) == 1:
-        parts.append(
-            tr(
-                "{lrs} diverges ({factors} > 1: each step overshoots further)",
-                lrs=_fmt(missed),
-                factors=_factors(missed, b),
-            )
-        )
-    elif missed:
-        parts.append(
-            tr(
-                "{lrs} diverge ({factors} > 1: each step overshoots further)",
-                lrs=_fmt(missed),
-                factors=_factors(missed, b),
-            )
-        )
+    converge = (
+        tr("{lrs} still converges ({factors} < 1: it zigzags but shrinks)"),
+        tr("{lrs} still converge ({factors} < 1: it zigzags but shrinks)"),
+    )
+    diverge = (
+        tr("{lrs} diverges ({factors} > 1: each step overshoots further)"),
+        tr("{lrs} diverge ({factors} > 1: each step overshoots further)"),
+    )
+    said = ((wrong, *converge), (missed, *diverge))  # (lrs, the template for one, for several)
+    parts = [
+        (one if len(lrs) == 1 else many).format(lrs=_fmt(lrs), factors=_factors(lrs, b))
+        for lrs, one, many in said
+        if lrs
+    ]
     return Verdict(
         False, tr("{parts}. The limit is 2 / {b} = {limit}.", parts="; ".join(parts), b=f"{b:g}", limit=f"{limit:g}")
     )

@@ -60,8 +60,10 @@ def optimizer_for_exercise(lr: float = BASE_LR) -> torch.optim.Optimizer:
     return torch.optim.SGD([param], lr=lr, momentum=0.9)
 
 
-def per_epoch_lrs(name: str, epochs: int, batches: int, base_lr: float = BASE_LR, **kwargs: Any) -> np.ndarray:
+def per_epoch_lrs(name: str, epochs: int, batches: int, /, base_lr: float = BASE_LR, **kwargs: Any) -> np.ndarray:
     """The lr of every optimizer step when ``name`` is stepped once per epoch of ``batches`` batches.
+
+    ``kwargs`` are the scheduler's (OneCycleLR's own ``epochs`` too).
 
     >>> per_epoch_lrs("StepLR", 3, 2, step_size=1, gamma=0.5).tolist()
     [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
@@ -73,6 +75,7 @@ def epoch_mistakes(
     name: str,
     epochs: int,
     batches: int,
+    /,
     base_lr: float = BASE_LR,
     metrics: Sequence[float] | None = None,
     **kwargs: Any,

@@ -18,7 +18,7 @@ from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from . import Verdict
 from .answers import answer_check, no_answer_yet, number, shown, whole
-from .loop_check import check_loop
+from .loop_check import check_loop, per_epoch_lrs
 
 LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
 """``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
@@ -173,19 +173,17 @@ def loop_intended() -> np.ndarray:
 def _loop_mistakes() -> dict[str, np.ndarray]:
     """lrs of the usual OneCycleLR loop mistakes, each with what to change."""
     steps = LOOP_STEPS_PER_EPOCH
-    cycle = loop_intended()
-    epoch_cycle = lr_curve("OneCycleLR", LOOP_EPOCHS, max_lr=LOOP_KWARGS["max_lr"], total_steps=LOOP_EPOCHS)
     return {
         tr(
             "your scheduler is stepped once per epoch: OneCycleLR counts batches (total_steps = epochs * "
             "steps_per_epoch = {total}), so the lr never leaves the warm-up. Call scheduler.step() after every "
             "optimizer.step().",
             total=LOOP_EPOCHS * steps,
-        ): np.repeat(cycle[:LOOP_EPOCHS], steps),
+        ): per_epoch_lrs("OneCycleLR", LOOP_EPOCHS, steps, **LOOP_KWARGS),
         tr(
             "your cycle has one step per epoch (total_steps = epochs), so the lr changes only between epochs. "
             "Build it with epochs and steps_per_epoch and step it after every batch."
-        ): np.repeat(epoch_cycle, steps),
+        ): per_epoch_lrs("OneCycleLR", LOOP_EPOCHS, steps, max_lr=LOOP_KWARGS["max_lr"], total_steps=LOOP_EPOCHS),
     }
 
 

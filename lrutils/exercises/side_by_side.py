@@ -54,7 +54,7 @@ def check_one_cycle_loop(loop: Loop | None) -> Verdict:
     """Check the learner's ``loop(optimizer)`` for ``OneCycleLR`` over 3 epochs of 4 batches, stepped per batch."""
     intended = intended_one_cycle_lrs()
     what = f"OneCycleLR(max_lr={BASE_LR:g}, epochs={EPOCHS}, steps_per_epoch={BATCHES})"
-    per_epoch = np.repeat(intended[:EPOCHS], BATCHES)  # the same scheduler stepped once per epoch
+    per_epoch = per_epoch_lrs("OneCycleLR", EPOCHS, BATCHES, max_lr=BASE_LR, epochs=EPOCHS, steps_per_epoch=BATCHES)
     message = tr(
         "your loop steps OneCycleLR once per epoch, so the lr only climbs through the first {epochs} of its "
         "{steps} values: OneCycleLR counts batches, call scheduler.step() after every optimizer.step().",

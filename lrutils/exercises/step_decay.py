@@ -21,7 +21,7 @@ import torch
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from . import Verdict
-from .answers import answer_check, number, whole
+from .answers import answer_check, length, number, whole
 from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 BASE_LR = 0.1
@@ -78,13 +78,9 @@ def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
     """
     if step_size is None or gamma is None:
         return Verdict(False, tr("no answer yet: set step_size (an int) and gamma (a number) and run the cell again."))
-    size = whole(step_size, "step_size", tr("a whole number (of epochs between decays)"), unit=tr("epochs"))
-    g = number(gamma, "gamma")
-    if size < 1:
-        return Verdict(
-            False,
-            tr("step_size={step_size} is no StepLR: it counts the epochs between decays, at least 1.", step_size=size),
-        )
+    g = number(gamma, "gamma")  # both kinds first: a wrong kind raises whatever the other value is
+    size = whole(step_size, "step_size", tr("a whole number (of epochs between decays)"), tr("epochs"))
+    size = length(size, "step_size", tr("the epochs between decays"))
     if not 0 < g < 1:
         return Verdict(
             False,

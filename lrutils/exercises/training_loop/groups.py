@@ -139,30 +139,21 @@ def check_head_10x(build: Callable[[torch.nn.Module], Any] | None) -> Verdict:
             ),
         )
     ratio = ours_h / ours_b
-    if np.allclose(ratio, 1.0) and isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR):
-        return Verdict(
-            False,
+    if np.allclose(ratio, 1.0):  # only a OneCycleLR is blamed for overwriting the groups' lrs
+        same = (
             tr(
                 "both groups follow the same lr (peak {peak}): OneCycleLR overwrites every group's lr with "
                 "max_lr / div_factor, whatever lr the group had. Pass max_lr=[{backbone}, {head}], one value per "
-                "group, in the order of the groups.",
-                peak=f"{ours_h.max():.3g}",
-                backbone=BACKBONE_MAX_LR,
-                head=HEAD_MAX_LR,
-            ),
-        )
-    if np.allclose(ratio, 1.0):
-        return Verdict(
-            False,
-            tr(
+                "group, in the order of the groups."
+            )
+            if isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR)
+            else tr(
                 "both groups follow the same lr (peak {peak}): the head needs 10x the backbone's. Use "
-                "OneCycleLR(optimizer, max_lr=[{backbone}, {head}], total_steps={steps}), one value per group.",
-                peak=f"{ours_h.max():.3g}",
-                backbone=BACKBONE_MAX_LR,
-                head=HEAD_MAX_LR,
-                steps=HEAD_STEPS,
-            ),
+                "OneCycleLR(optimizer, max_lr=[{backbone}, {head}], total_steps={steps}), one value per group."
+            )
         )
+        peak = f"{ours_h.max():.3g}"
+        return Verdict(False, same.format(peak=peak, backbone=BACKBONE_MAX_LR, head=HEAD_MAX_LR, steps=HEAD_STEPS))
     if np.allclose(ratio, 0.1):
         return Verdict(
             False,
