@@ -331,8 +331,6 @@ def check_loop(
         return Verdict(False, " ".join([message, *warned]))
     named = [hint for hint, lrs in (mistakes or {}).items() if _close(used, np.asarray(lrs, dtype=float))]
     cause = named[0] if named else _diagnose(used, want)
-    if not cause and n == 0:
-        cause = tr("Step the optimizer that loop(optimizer) is given: the check records its steps only.")
     if not cause and by_hand and n and not np.all(used == used[0]):
         cause = tr("no scheduler stepped the lr: your loop set it itself; the exercise asks a scheduler to set it.")
     if n != len(want):
