@@ -52,12 +52,17 @@ def test_bad_lr_input(answer: object, error: type) -> None:
             check(answer)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("answer", "error"), [(900.0, TypeError), ("900", TypeError), (True, TypeError), (0, ValueError)]
-)
+@pytest.mark.parametrize(("answer", "error"), [("900", TypeError), (True, TypeError), (float("nan"), ValueError)])
 def test_bad_t_max_input(answer: object, error: type) -> None:
     with pytest.raises(error):
         check_t_max_per_batch(answer)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("answer", "says"), [(0, "at least 1"), (-3, "at least 1"), (900.5, "not a whole number")])
+def test_t_max_outside_the_schedulers_range_is_a_not_yet(answer: object, says: str) -> None:
+    verdict = check_t_max_per_batch(answer)  # type: ignore[arg-type]
+    assert not verdict.correct and says in verdict.message
+    assert check_t_max_per_batch(900.0).correct  # type: ignore[arg-type]
 
 
 # --- exercise 4: the learner's raw-torch loop (a per-batch cosine, T_max in batches) ---------------------

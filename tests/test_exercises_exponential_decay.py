@@ -40,7 +40,7 @@ def test_epochs_below_right(answer: float) -> None:
         (89, "still at or above"),
         (91, "got there earlier"),
         (89.78, "whole numbers"),
-        (45.5, "whole epoch"),
+        (45.5, "not a whole number"),
         (500, "far"),
     ],
 )

@@ -83,11 +83,25 @@ def test_per_batch_typical_mistakes_say_why(answer, words) -> None:
     ("answer", "error", "words"),
     [
         ([250, 4250], TypeError, "must be a dict"),
-        ({"warmup_steps": 250}, ValueError, "exactly the keys"),
-        ({"warmup_steps": 250.0, "T_max": 4250}, TypeError, "must be an int >= 1"),
-        ({"warmup_steps": 0, "T_max": 4250}, TypeError, "must be an int >= 1"),
+        ({"warmup_steps": "250", "T_max": 4250}, TypeError, "must be a whole number"),
+        ({"warmup_steps": float("nan"), "T_max": 4250}, ValueError, "finite"),
     ],
 )
 def test_per_batch_bad_answers_raise_clear_errors(answer, error, words) -> None:
     with pytest.raises(error, match=words):
         check_per_batch(answer)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ({"warmup_steps": 250}, "T_max missing"),
+        ({"warmup_steps": 250, "T_max": 4250, "eta_min": 0}, "'eta_min' not asked for"),
+        ({"warmup_steps": 250.5, "T_max": 4250}, "not a whole number"),
+        ({"warmup_steps": 0, "T_max": 4250}, "at least 1"),
+    ],
+)
+def test_per_batch_wrong_but_well_typed_answers_are_a_not_yet(answer, words) -> None:
+    verdict = check_per_batch(answer)
+    assert not verdict.correct and words in verdict.message
+    assert check_per_batch({"warmup_steps": 250.0, "T_max": 4250}).correct

@@ -64,9 +64,9 @@ def test_bad_types_raise_type_error(bad):
         check_diverging_lrs(bad)
 
 
-def test_value_not_among_candidates_raises():
-    with pytest.raises(ValueError, match="candidates"):
-        check_diverging_lrs([0.5])
+def test_value_not_among_candidates_is_a_not_yet_that_says_so():
+    verdict = check_diverging_lrs([0.5])
+    assert not verdict.correct and "0.5 is not one of the candidates" in verdict.message
 
 
 # --- the order of the loop lines ------------------------------------------------------------------
@@ -107,10 +107,12 @@ def test_loop_bad_types_raise_type_error(bad):
         check_loop_order(bad)
 
 
-@pytest.mark.parametrize("bad", ["ABCD", "ABCDEE", "ABCDF"])
-def test_loop_wrong_letters_raise_value_error(bad):
-    with pytest.raises(ValueError, match="exactly once"):
-        check_loop_order(bad)
+@pytest.mark.parametrize(
+    ("bad", "problem"), [("ABCD", "E missing"), ("ABCDEE", "E more than once"), ("ABCDF", "F not among ABCDE")]
+)
+def test_loop_wrong_letters_are_a_not_yet_that_names_them(bad, problem):
+    verdict = check_loop_order(bad)
+    assert not verdict.correct and "exactly once" in verdict.message and problem in verdict.message
 
 
 # --- writing the loop: a per-epoch scheduler in a loop over batches ------------------------------

@@ -104,10 +104,16 @@ def test_last_lr_nan_raises_value_error():
 
 
 @pytest.mark.parametrize("check", (check_allowed_steps, check_peak_step))
-@pytest.mark.parametrize("bad", ["1000", 1000.0, False])
+@pytest.mark.parametrize("bad", ["1000", False, [1000]])
 def test_step_counts_bad_types_raise_type_error(check, bad):
-    with pytest.raises(TypeError, match="must be an int"):
+    with pytest.raises(TypeError, match="must be a whole number"):
         check(bad)
+
+
+@pytest.mark.parametrize("check", (check_allowed_steps, check_peak_step))
+def test_step_counts_written_as_floats_are_whole_numbers(check):
+    assert "not a whole number" in check(299.5).message
+    assert check(1000.0).correct or check(299.0).correct
 
 
 # --- the raw-torch loop exercise (notebook 06) ------------------------------------------------

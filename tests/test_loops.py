@@ -97,6 +97,38 @@ def test_lr_recorder_records_every_group_at_every_real_step_and_unhooks() -> Non
         LrRecorder("sgd")
 
 
+def test_lr_recorder_pads_the_steps_before_an_added_group_and_counts_steps_without_groups() -> None:
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with LrRecorder(optimizer) as used:
+        optimizer.step()
+        optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+        optimizer.step()
+        optimizer.param_groups.clear()
+        optimizer.step()
+    assert np.array_equal(used.lrs, [[0.1, np.nan], [0.1, 0.01], [np.nan, np.nan]], equal_nan=True)
+    assert used.group_counts.tolist() == [1, 2, 0] and used.steps == 3
+
+
+def test_lr_recorder_names_tensor_lrs() -> None:
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with LrRecorder(optimizer) as used:
+        optimizer.step()
+        optimizer.param_groups[0]["lr"] = torch.tensor(0.05, dtype=torch.float64)
+        optimizer.step()
+    assert used.tensor_lrs == {(1, 0): "float64"} and used.lrs[:, 0].tolist() == [0.1, 0.05]
+
+
+def test_caught_warnings_knows_torchs_warnings_from_the_callers_whatever_the_stacklevel() -> None:
+    model, optimizer = sgd()
+    with CaughtWarnings() as caught:
+        scheduler = L.StepLR(optimizer, step_size=1)
+        scheduler.step()  # torch warns with stacklevel=2: the warning points at this line
+        warnings.warn("mine", UserWarning, stacklevel=1)
+    assert caught.texts[0].startswith("UserWarning: Detected call of `lr_scheduler.step()`")
+    assert caught.texts[1] == "UserWarning: mine"
+    assert caught.from_torch == [True, False]
+
+
 def test_lr_recorder_leaves_no_row_for_a_step_gradscaler_skips() -> None:
     model, optimizer = sgd()
     scaler = torch.amp.GradScaler("cpu")
@@ -292,7 +324,9 @@ def test_roundtrip_reports_errors_of_resume_and_wrong_return_values() -> None:
     r = resume_roundtrip(start, broken, 6, 3)
     assert not r.matches and r.error == "resume(checkpoint) raised RuntimeError: nope" and r.first_difference == 3
     r = resume_roundtrip(start, lambda ck: (1, 2), 6, 3)
-    assert "must return (model, optimizer, scheduler)" in r.error
+    assert "must return (model, optimizer, scheduler)" in r.error and "raised" not in r.error
+    r = resume_roundtrip(start, lambda ck: None, 6, 3)
+    assert r.error == "resume(checkpoint) returned None; it must return (model, optimizer, scheduler)"
     with pytest.raises(ValueError, match="stop_at must be an int >= 0 and <= 6"):
         resume_roundtrip(start, resume_right, 6, 7)
 

@@ -9,7 +9,6 @@ right: CyclicLR is stepped per batch: a cycle is 4 * 30 = 120 batches, half of i
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -17,8 +16,10 @@ import numpy as np
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from . import Verdict
-from .loop_check import check_loop
+from .answers import answer_check, length, shown
+from .loop_check import check_loop, per_epoch_lrs
 
 STEPS_PER_EPOCH = 30
 EPOCHS_PER_CYCLE = 4
@@ -28,6 +29,7 @@ LOOP_EPOCHS = 3
 LOOP_BATCHES = 20
 
 
+@answer_check
 def check_step_size_up(answer: int | None) -> Verdict:
     """Exercise 2: ``step_size_up`` for one symmetric ``CyclicLR`` triangle every 4 epochs of 30 batches.
 
@@ -35,35 +37,64 @@ def check_step_size_up(answer: int | None) -> Verdict:
     right: CyclicLR is stepped per batch: a cycle is 4 * 30 = 120 batches, half of it going up.
     """
     if answer is None:
-        return Verdict(False, "no answer yet: set answer to step_size_up (an int) and run the cell again.")
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"step_size_up must be an int (a number of batches), got {type(answer).__name__} {answer!r}")
-    if answer < 1:
-        raise ValueError(f"step_size_up must be at least 1, got {answer}")
+        return Verdict(False, tr("no answer yet: set answer to step_size_up (an int) and run the cell again."))
+    up = length(
+        answer,
+        "step_size_up",
+        tr("the batches of the rising half"),
+        asked=tr("a whole number (step_size_up, in batches)"),
+        unit=tr("batches"),
+    )
     cycle = EPOCHS_PER_CYCLE * STEPS_PER_EPOCH
-    lrs = torch_lr_curve("CyclicLR", 2 * cycle + 1, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=int(answer))
+    if up > 100 * cycle:
+        return Verdict(
+            False,
+            tr(
+                "step_size_up={up} is far longer than the cycle of {cycle} batches the exercise asks for: the lr "
+                "would hardly rise in the whole run.",
+                up=shown(up),
+                cycle=cycle,
+            ),
+        )
+    lrs = torch_lr_curve("CyclicLR", max(2 * cycle, up) + 1, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=up)
     peaks_at_cycle_middle = np.isclose(lrs[cycle // 2], MAX_LR) and np.isclose(lrs[cycle], CYCLIC_BASE_LR)
-    if peaks_at_cycle_middle and answer == cycle // 2:
+    if peaks_at_cycle_middle and up == cycle // 2:
         return Verdict(
-            True, f"CyclicLR is stepped per batch: a cycle is 4 * 30 = {cycle} batches, half of it going up."
+            True,
+            tr("CyclicLR is stepped per batch: a cycle is 4 * 30 = {cycle} batches, half of it going up.", cycle=cycle),
         )
-    if answer == EPOCHS_PER_CYCLE // 2:
-        return Verdict(
-            False,
-            "step_size_up counts scheduler.step() calls, and CyclicLR is stepped after every batch, not every "
-            f"epoch: with {answer} the lr would go up and down {cycle // (2 * answer)} times in 4 epochs.",
-        )
-    if answer == cycle:
+    if up == EPOCHS_PER_CYCLE // 2:
         return Verdict(
             False,
-            f"step_size_up is only the rising half; with step_size_down=None the falling half is as long, so "
-            f"{answer} makes a cycle of {2 * answer} batches (8 epochs).",
+            tr(
+                "step_size_up counts scheduler.step() calls, and CyclicLR is stepped after every batch, not every "
+                "epoch: with {up} the lr would go up and down {times} times in 4 epochs.",
+                up=up,
+                times=cycle // (2 * up),
+            ),
         )
-    top = int(np.argmax(lrs[: cycle + 1]))
+    if up == cycle:
+        return Verdict(
+            False,
+            tr(
+                "step_size_up is only the rising half; with step_size_down=None the falling half is as long, so "
+                "{up} makes a cycle of {length} batches (8 epochs).",
+                up=up,
+                length=2 * up,
+            ),
+        )
+    top = int(np.argmax(lrs))  # the first batch at max_lr: argmax returns the first maximum
     return Verdict(
         False,
-        f"with step_size_up={answer} the first peak is at batch {top} and a cycle lasts {2 * answer} batches "
-        f"({2 * answer / STEPS_PER_EPOCH:.3g} epochs), not {cycle}.",
+        tr(
+            "with step_size_up={up} the first peak is at batch {top} and a cycle lasts {length} batches "
+            "({epochs} epochs), not {cycle}.",
+            up=up,
+            top=top,
+            length=2 * up,
+            epochs=f"{2 * up / STEPS_PER_EPOCH:.3g}",
+            cycle=cycle,
+        ),
     )
 
 
@@ -75,8 +106,11 @@ def triangle_lrs(step_size_up: int = LOOP_BATCHES // 2, per_batch: bool = True) 
     ([0.01, 0.019, 0.028], 0.1, 0.01)
     """
     n = LOOP_EPOCHS * LOOP_BATCHES if per_batch else LOOP_EPOCHS
-    lrs = lr_curve("CyclicLR", n, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=step_size_up)
-    return (lrs if per_batch else np.repeat(lrs, LOOP_BATCHES)).tolist()
+    if per_batch:
+        return lr_curve("CyclicLR", n, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=step_size_up).tolist()
+    return per_epoch_lrs(
+        "CyclicLR", n, LOOP_BATCHES, base_lr=CYCLIC_BASE_LR, max_lr=MAX_LR, step_size_up=step_size_up
+    ).tolist()
 
 
 def check_triangle_loop(loop: Callable[[Any], Any] | None) -> Verdict:
@@ -86,14 +120,24 @@ def check_triangle_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     >>> check_triangle_loop(None)
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
-    what = f"one CyclicLR triangle from {CYCLIC_BASE_LR} to {MAX_LR} and back per epoch of {LOOP_BATCHES} batches"
+    what = tr(
+        "one CyclicLR triangle from {low} to {high} and back per epoch of {batches} batches",
+        low=CYCLIC_BASE_LR,
+        high=MAX_LR,
+        batches=LOOP_BATCHES,
+    )
     mistakes = {
-        "your lr changes once per epoch: CyclicLR counts step_size_up in scheduler.step() calls and is meant "
-        "to be stepped after every optimizer.step(), inside the batch loop.": triangle_lrs(per_batch=False),
-        f"your triangles last {2 * LOOP_BATCHES} batches: step_size_up is only the rising half, so one triangle "
-        f"per epoch of {LOOP_BATCHES} batches needs step_size_up={LOOP_BATCHES // 2}.": triangle_lrs(
-            step_size_up=LOOP_BATCHES
-        ),
+        tr(
+            "your lr changes once per epoch: CyclicLR counts step_size_up in scheduler.step() calls and is meant "
+            "to be stepped after every optimizer.step(), inside the batch loop."
+        ): triangle_lrs(per_batch=False),
+        tr(
+            "your triangles last {length} batches: step_size_up is only the rising half, so one triangle per epoch "
+            "of {batches} batches needs step_size_up={up}.",
+            length=2 * LOOP_BATCHES,
+            batches=LOOP_BATCHES,
+            up=LOOP_BATCHES // 2,
+        ): triangle_lrs(step_size_up=LOOP_BATCHES),
     }
     return check_loop(loop, triangle_lrs(), what, mistakes=mistakes)
 

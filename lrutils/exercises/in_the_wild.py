@@ -10,7 +10,6 @@ Each check runs the real torch scheduler and compares every step with the intend
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,8 +17,11 @@ import numpy as np
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from ..training.loops import describe_error
-from . import Verdict
+from . import Verdict, limits
+from .answers import answer_check, function, keyed, length, shown, whole
+from .limits import run_learner
 
 NOAM_D_MODEL = 512
 NOAM_WARMUP = 4000
@@ -53,51 +55,85 @@ def check_noam_lambda(factor: Callable[[int], float] | None) -> Verdict:
     not yet: at t = 0 your factor raised ZeroDivisionError: ...
     """
     if factor is None:
-        return Verdict(False, "write a function factor(t) (a lambda is fine) and pass it in.")
-    if not callable(factor):
-        raise TypeError(f"factor must be a function of the step t, got {type(factor).__name__}")
-    try:
-        factor(0)  # the first call: t = 0, where the step count matters most
-    except ZeroDivisionError as err:
+        return Verdict(False, tr("write a function factor(t) (a lambda is fine) and pass it in."))
+    function(factor, "factor(t)")
+    first = run_learner(factor, 0)  # the first call: t = 0, where the step count matters most
+    if isinstance(first.error, ZeroDivisionError):
         return Verdict(
             False,
-            f"at t = 0 your factor raised {describe_error(err)}. LambdaLR calls it with t = 0 for the first "
-            "optimizer step, which the paper counts as step_num = 1: use step_num = t + 1.",
+            tr(
+                "at t = 0 your factor raised {error}. LambdaLR calls it with t = 0 for the first optimizer step, "
+                "which the paper counts as step_num = 1: use step_num = t + 1.",
+                error=describe_error(first.error),
+            ),
         )
-    except Exception as err:  # the learner's code: report it, do not crash the notebook
-        return Verdict(False, f"at t = 0 your factor raised {describe_error(err)}")
-    try:
-        got = torch_lr_curve("LambdaLR", NOAM_STEPS, base_lr=1.0, lr_lambda=factor)
-    except Exception as err:
-        return Verdict(False, f"LambdaLR with your factor raised {describe_error(err)}")
+    if first.error is not None:
+        return Verdict(False, tr("at t = 0 your factor raised {error}", error=describe_error(first.error)))
+    run = first
+    if first.returned:  # every step once, under the time limit: torch's 12,000 steps take seconds themselves
+        run = run_learner(lambda: [factor(t) for t in range(NOAM_STEPS)])
+    if run.returned:
+        run = run_learner(
+            lambda: torch_lr_curve("LambdaLR", NOAM_STEPS, base_lr=1.0, lr_lambda=factor),
+            seconds=20 * limits.TIME_LIMIT,
+        )
+    if run.out_of_time:
+        return Verdict(
+            False,
+            tr(
+                "your factor was still running after {seconds:g} seconds and was stopped: does every loop in it end?",
+                seconds=limits.TIME_LIMIT,
+            ),
+        )
+    if run.error is not None:
+        return Verdict(False, tr("LambdaLR with your factor raised {error}", error=describe_error(run.error)))
+    got = run.value
     want = lr_curve("noam", NOAM_STEPS, base_lr=1.0, d_model=NOAM_D_MODEL, warmup_steps=NOAM_WARMUP)
     scale = float(want.max())
     if _agree(got, want, scale):
         return Verdict(
             True,
-            f"step_num = t + 1; the peak {want.max():.4e} = (d_model * warmup_steps)**-0.5 comes at t = "
-            f"{int(np.argmax(want))}, the {NOAM_WARMUP}th optimizer step.",
+            tr(
+                "step_num = t + 1; the peak {peak} = (d_model * warmup_steps)**-0.5 comes at t = {t}, the "
+                "{warmup}th optimizer step.",
+                peak=f"{want.max():.4e}",
+                t=int(np.argmax(want)),
+                warmup=NOAM_WARMUP,
+            ),
         )
     steps = np.arange(NOAM_STEPS, dtype=float)
     if _agree(got, _noam(np.maximum(steps, 1.0)), scale):
         return Verdict(
             False,
-            "t = 0 and t = 1 both use step_num = 1, so every later step runs one step behind the paper (the "
-            "Annotated Transformer's rate() does this with `if step == 0: step = 1`); use step_num = t + 1.",
+            tr(
+                "t = 0 and t = 1 both use step_num = 1, so every later step runs one step behind the paper (the "
+                "Annotated Transformer's rate() does this with `if step == 0: step = 1`); use step_num = t + 1."
+            ),
         )
     if _agree(got, _noam(steps + 1, 1.0), scale):
         return Verdict(
-            False, f"the factor d_model**-0.5 is missing: your lrs are sqrt({NOAM_D_MODEL}) times too large."
+            False,
+            tr(
+                "the factor d_model**-0.5 is missing: your lrs are sqrt({d_model}) times too large.",
+                d_model=NOAM_D_MODEL,
+            ),
         )
     if _agree(got, _noam(steps + 2), scale):
-        return Verdict(False, "every step is one ahead of the paper: step_num = t + 1, not t + 2.")
+        return Verdict(False, tr("every step is one ahead of the paper: step_num = t + 1, not t + 2."))
     k = int(np.argmax(np.abs(got - want) > 1e-12 * scale + 1e-9 * np.abs(want)))
     return Verdict(
         False,
-        f"at t = {k} LambdaLR set lr {got[k]:.6g}; the paper's lrate at step_num = {k + 1} is {want[k]:.6g}.",
+        tr(
+            "at t = {t} LambdaLR set lr {got}; the paper's lrate at step_num = {step_num} is {want}.",
+            t=k,
+            got=f"{got[k]:.6g}",
+            step_num=k + 1,
+            want=f"{want[k]:.6g}",
+        ),
     )
 
 
+@answer_check
 def check_per_batch(answer: Mapping[str, Any] | None) -> Verdict:
     """Exercise 2: the per-batch keywords of ``warmup_cosine(warmup_steps=5, T_max=85)`` (90 epochs, 50 batches each).
 
@@ -109,41 +145,73 @@ def check_per_batch(answer: Mapping[str, Any] | None) -> Verdict:
     not yet: these still count epochs: ...
     """
     if answer is None:
-        return Verdict(False, 'set answer to a dict such as {"warmup_steps": 10, "T_max": 100} and run the cell again.')
-    if not isinstance(answer, Mapping):
-        raise TypeError(f"answer must be a dict with keys warmup_steps and T_max, got {type(answer).__name__}")
-    if set(answer) != {"warmup_steps", "T_max"}:
-        raise ValueError(f"answer must have exactly the keys warmup_steps and T_max, got {sorted(answer)}")
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise TypeError(f"answer[{key!r}] must be an int >= 1 (a number of batches), got {value!r}")
-    w, t_max = int(answer["warmup_steps"]), int(answer["T_max"])
+        return Verdict(
+            False,
+            tr(
+                "set answer to a dict such as {example} and run the cell again.",
+                example='{"warmup_steps": 10, "T_max": 100}',
+            ),
+        )
+    given = keyed(answer, ["warmup_steps", "T_max"])
     n = EPOCHS * BATCHES_PER_EPOCH
+    read = {
+        key: whole(given[key], f"answer[{key!r}]", tr("a whole number (of batches)"), tr("batches")) for key in given
+    }
+    lengths = {}
+    for key in ("warmup_steps", "T_max"):
+        value = length(read[key], key, tr("batches"))
+        if value > 100 * n:
+            return Verdict(
+                False,
+                tr("{key}={value} is far longer than the run of {n} batches.", key=key, value=shown(value), n=n),
+            )
+        lengths[key] = value
+    w, t_max = lengths["warmup_steps"], lengths["T_max"]
     want_w, want_t = EPOCH_RECIPE["warmup_steps"] * BATCHES_PER_EPOCH, EPOCH_RECIPE["T_max"] * BATCHES_PER_EPOCH
     want = lr_curve("warmup_cosine", n, warmup_steps=want_w, T_max=want_t)
     got = torch_lr_curve("warmup_cosine", n, warmup_steps=w, T_max=t_max)
     if _agree(got, want, 0.1):
         per_epoch = lr_curve("warmup_cosine", EPOCHS, **EPOCH_RECIPE)
-        same = _agree(got[::BATCHES_PER_EPOCH], per_epoch, 0.1)
-        at_epochs = " at the first batch of every epoch the lr equals the per-epoch recipe's, and" if same else ""
+        if _agree(got[::BATCHES_PER_EPOCH], per_epoch, 0.1):
+            return Verdict(
+                True,
+                tr(
+                    "{w} and {t} batches are 5 and 85 epochs of {batches} batches; at the first batch of every epoch "
+                    "the lr equals the per-epoch recipe's, and within an epoch it now moves smoothly instead of in "
+                    "steps.",
+                    w=want_w,
+                    t=want_t,
+                    batches=BATCHES_PER_EPOCH,
+                ),
+            )
         return Verdict(
             True,
-            f"{want_w} and {want_t} batches are 5 and 85 epochs of {BATCHES_PER_EPOCH} batches;{at_epochs} "
-            "within an epoch it now moves smoothly instead of in steps.",
+            tr(
+                "{w} and {t} batches are 5 and 85 epochs of {batches} batches; within an epoch it now moves "
+                "smoothly instead of in steps.",
+                w=want_w,
+                t=want_t,
+                batches=BATCHES_PER_EPOCH,
+            ),
         )
     if (w, t_max) == (EPOCH_RECIPE["warmup_steps"], EPOCH_RECIPE["T_max"]):
         return Verdict(
             False,
-            f"these still count epochs: stepped per batch, the warm-up ends after {w} batches and the cosine "
-            f"after {w + t_max}, then rises again (period 2 * T_max). Multiply by {BATCHES_PER_EPOCH}.",
+            tr(
+                "these still count epochs: stepped per batch, the warm-up ends after {w} batches and the cosine "
+                "after {end}, then rises again (period 2 * T_max). Multiply by {batches}.",
+                w=w,
+                end=w + t_max,
+                batches=BATCHES_PER_EPOCH,
+            ),
         )
     parts = []
     if w != want_w:
-        parts.append(f"warmup_steps: 5 epochs are {want_w} batches, not {w}")
+        parts.append(tr("warmup_steps: 5 epochs are {want} batches, not {got}", want=want_w, got=w))
     if t_max == n:
-        parts.append(f"T_max counts the batches after the warm-up: {n} - {want_w} = {want_t}")
+        parts.append(tr("T_max counts the batches after the warm-up: {n} - {w} = {t}", n=n, w=want_w, t=want_t))
     elif t_max != want_t:
-        parts.append(f"T_max: 85 epochs are {want_t} batches, not {t_max}")
+        parts.append(tr("T_max: 85 epochs are {want} batches, not {got}", want=want_t, got=t_max))
     return Verdict(False, "; ".join(parts) + ".")
 
 

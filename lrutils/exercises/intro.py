@@ -9,15 +9,15 @@ False
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
-from ..curves.closed_form import lr_curve
 from ..curves.surface import descend, max_stable_lr
+from ..text.i18n import tr
 from . import Verdict
-from .loop_check import BASE_LR, check_loop
+from .answers import answer_check, joined, letters, numbers
+from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 EXERCISE_CURVATURE = (1.0, 25.0)
 """The bowl of the first exercise: f = (x^2 + 25 y^2) / 2, so plain gradient descent diverges above 2/25 = 0.08."""
@@ -42,34 +42,49 @@ def _diverges(lr: float, steps: int = 200) -> bool:
 
 
 def _fmt(values: Iterable[float]) -> str:
-    return " and ".join(f"{v:g}" for v in sorted(values)) or "none"
+    return joined([f"{v:g}" for v in sorted(values)]) or tr("none")
 
 
-def _verb(values: list[float], verb: str) -> str:
-    return verb + "s" if len(values) == 1 else verb
+def _factors(values: list[float], b: float) -> str:
+    return ", ".join(f"|1 - {v:g} * {b:g}| = {abs(1 - v * b):.3g}" for v in values)
 
 
+@answer_check
 def check_diverging_lrs(answer: object) -> Verdict:
     """Check which of :data:`CANDIDATE_LRS` diverge on the bowl ``f = (x^2 + 25 y^2) / 2``.
 
-    ``answer`` is the list (or set) of the candidates that diverge. ``None`` (the placeholder)
-    gives a polite "not yet". The truth is found by running :func:`lrutils.curves.surface.descend`.
+    ``answer`` is the list of the candidates that diverge; a set, or a lone number for one lr,
+    are fine too. ``None`` (the placeholder) gives a polite "not yet". The truth is found by
+    running :func:`lrutils.curves.surface.descend`.
 
     >>> check_diverging_lrs([0.15]).correct
     False
     """
     if answer is None:
-        return Verdict(False, f"list the learning rates among {list(CANDIDATE_LRS)} that diverge, e.g. [0.05].")
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
-        answer = [answer]
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
-        raise TypeError(f"answer must be a list of learning rates (numbers), got {type(answer).__name__}")
-    chosen = list(answer)
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in chosen):
-        raise TypeError(f"answer must contain only numbers (learning rates), got {chosen!r}")
+        return Verdict(
+            False,
+            tr("list the learning rates among {candidates} that diverge, e.g. [0.05].", candidates=list(CANDIDATE_LRS)),
+        )
+    chosen = numbers(answer, asked=tr("a list of learning rates (numbers)"), single=True, sets=True)
     unknown = [v for v in chosen if not any(np.isclose(v, c) for c in CANDIDATE_LRS)]
+    if len(unknown) == 1:
+        return Verdict(
+            False,
+            tr(
+                "{lrs} is not one of the candidates {candidates}: list the candidates that diverge.",
+                lrs=_fmt(unknown),
+                candidates=list(CANDIDATE_LRS),
+            ),
+        )
     if unknown:
-        raise ValueError(f"{_fmt(unknown)} is not one of the candidates {list(CANDIDATE_LRS)}")
+        return Verdict(
+            False,
+            tr(
+                "{lrs} are not among the candidates {candidates}: list the candidates that diverge.",
+                lrs=_fmt(unknown),
+                candidates=list(CANDIDATE_LRS),
+            ),
+        )
     picked = {c for c in CANDIDATE_LRS if any(np.isclose(v, c) for v in chosen)}
     truth = {c for c in CANDIDATE_LRS if _diverges(c)}
     limit = max_stable_lr(EXERCISE_CURVATURE)
@@ -77,23 +92,37 @@ def check_diverging_lrs(answer: object) -> Verdict:
     if picked == truth:
         return Verdict(
             True,
-            f"{_fmt(truth)} diverge: the steep direction is multiplied by |1 - lr * {b:g}| > 1 at every step.",
+            tr(
+                "{lrs} diverge: the steep direction is multiplied by |1 - lr * {b}| > 1 at every step.",
+                lrs=_fmt(truth),
+                b=f"{b:g}",
+            ),
         )
     wrong = sorted(picked - truth)
     missed = sorted(truth - picked)
-    parts = []
-    if wrong:
-        factors = ", ".join(f"|1 - {v:g} * {b:g}| = {abs(1 - v * b):.3g}" for v in wrong)
-        parts.append(f"{_fmt(wrong)} still {_verb(wrong, 'converge')} ({factors} < 1: it zigzags but shrinks)")
-    if missed:
-        factors = ", ".join(f"|1 - {v:g} * {b:g}| = {abs(1 - v * b):.3g}" for v in missed)
-        parts.append(f"{_fmt(missed)} {_verb(missed, 'diverge')} ({factors} > 1: each step overshoots further)")
-    return Verdict(False, "; ".join(parts) + f". The limit is 2 / {b:g} = {limit:g}.")
+    converge = (
+        tr("{lrs} still converges ({factors} < 1: it zigzags but shrinks)"),
+        tr("{lrs} still converge ({factors} < 1: it zigzags but shrinks)"),
+    )
+    diverge = (
+        tr("{lrs} diverges ({factors} > 1: each step overshoots further)"),
+        tr("{lrs} diverge ({factors} > 1: each step overshoots further)"),
+    )
+    said = ((wrong, *converge), (missed, *diverge))  # (lrs, the template for one, for several)
+    parts = [
+        (one if len(lrs) == 1 else many).format(lrs=_fmt(lrs), factors=_factors(lrs, b))
+        for lrs, one, many in said
+        if lrs
+    ]
+    return Verdict(
+        False, tr("{parts}. The limit is 2 / {b} = {limit}.", parts="; ".join(parts), b=f"{b:g}", limit=f"{limit:g}")
+    )
 
 
 _RIGHT_ORDERS = ("ECBDA", "CEBDA")
 
 
+@answer_check
 def check_loop_order(answer: object) -> Verdict:
     """Check the order of the five :data:`LOOP_LINES` (letters A-E) in one per-batch training step.
 
@@ -107,40 +136,36 @@ def check_loop_order(answer: object) -> Verdict:
     False
     """
     if answer is None:
-        return Verdict(False, 'write the letters A-E in the order the lines run, e.g. "ABCDE".')
-    if isinstance(answer, str):
-        letters = [ch for ch in answer.upper() if not ch.isspace() and ch not in ",-"]
-    elif isinstance(answer, Iterable) and not isinstance(answer, bytes):
-        letters = list(answer)
-        if not all(isinstance(v, str) for v in letters):
-            raise TypeError(f"answer must be letters A-E (a string or a list of strings), got {letters!r}")
-        letters = [v.strip().upper() for v in letters]
-    else:
-        raise TypeError(f"answer must be a string like 'ABCDE' or a list of letters, got {type(answer).__name__}")
-    if sorted(letters) != sorted(LOOP_LINES):
-        raise ValueError(f"answer must use each of the letters A, B, C, D, E exactly once, got {''.join(letters)!r}")
-    order = "".join(letters)
+        return Verdict(False, tr('write the letters A-E in the order the lines run, e.g. "ABCDE".'))
+    order = letters(answer, "".join(LOOP_LINES))
     if order in _RIGHT_ORDERS:
         return Verdict(
             True,
-            "forward and zero_grad (either order), backward, optimizer.step(), then scheduler.step(): "
-            "the lr changes only after it was used.",
+            tr(
+                "forward and zero_grad (either order), backward, optimizer.step(), then scheduler.step(): "
+                "the lr changes only after it was used."
+            ),
         )
     pos = {letter: i for i, letter in enumerate(order)}
     if pos["A"] < pos["D"]:
         return Verdict(
             False,
-            "scheduler.step() runs before optimizer.step(): torch warns 'Detected call of `lr_scheduler.step()` "
-            "before `optimizer.step()`' and the first learning rate of the schedule is skipped.",
+            tr(
+                "scheduler.step() runs before optimizer.step(): torch warns 'Detected call of `lr_scheduler.step()` "
+                "before `optimizer.step()`' and the first learning rate of the schedule is skipped."
+            ),
         )
     if pos["B"] > pos["D"]:
-        return Verdict(False, "optimizer.step() needs the gradients, so loss.backward() must come before it.")
+        return Verdict(False, tr("optimizer.step() needs the gradients, so loss.backward() must come before it."))
     if pos["E"] > pos["B"]:
-        return Verdict(False, "loss.backward() needs the loss, so the forward line (E) must come before it.")
+        return Verdict(False, tr("loss.backward() needs the loss, so the forward line (E) must come before it."))
     # the only order left: zero_grad (C) after backward (B)
     return Verdict(
         False,
-        "optimizer.zero_grad() after loss.backward() wipes the gradients just computed: it must come before backward.",
+        tr(
+            "optimizer.zero_grad() after loss.backward() wipes the gradients just computed: it must come before "
+            "backward."
+        ),
     )
 
 
@@ -156,7 +181,7 @@ def intended_epoch_loop_lrs() -> np.ndarray:
     >>> intended_epoch_loop_lrs().tolist()
     [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025]
     """
-    return np.repeat(lr_curve("ExponentialLR", EPOCHS, base_lr=BASE_LR, gamma=GAMMA), BATCHES)
+    return per_epoch_lrs("ExponentialLR", EPOCHS, BATCHES, gamma=GAMMA)
 
 
 def check_epoch_loop(loop: object) -> Verdict:
@@ -173,16 +198,13 @@ def check_epoch_loop(loop: object) -> Verdict:
     >>> check_epoch_loop(loop).correct
     True
     """
-    what = f"ExponentialLR(gamma={GAMMA:g}) stepped once per epoch ({EPOCHS} epochs of {BATCHES} batches)"
-    steps = EPOCHS * BATCHES
-    per_batch = lr_curve("ExponentialLR", steps, base_lr=BASE_LR, gamma=GAMMA)
-    epoch_early = np.repeat(lr_curve("ExponentialLR", EPOCHS + 1, base_lr=BASE_LR, gamma=GAMMA)[1:], BATCHES)
-    mistakes = {
-        f"your lr halves at every batch (0.1, 0.05, 0.025, ...): scheduler.step() sits inside the batch "
-        f"loop. ExponentialLR here counts epochs: call it once per epoch, after the {BATCHES} batches.": per_batch,
-        "your first epoch already used 0.05: scheduler.step() runs at the start of each epoch, before "
-        "the batches. Call it after them (torch warns about this order at the first step).": epoch_early,
-    }
+    what = tr(
+        "ExponentialLR(gamma={gamma}) stepped once per epoch ({epochs} epochs of {batches} batches)",
+        gamma=f"{GAMMA:g}",
+        epochs=EPOCHS,
+        batches=BATCHES,
+    )
+    mistakes = epoch_mistakes("ExponentialLR", EPOCHS, BATCHES, gamma=GAMMA)
     return check_loop(loop, intended_epoch_loop_lrs(), what, mistakes=mistakes)  # type: ignore[arg-type]
 
 

@@ -9,15 +9,16 @@ Each ``check_...`` takes the learner's answer, asks the real torch scheduler and
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
-from . import Verdict, number_answer
-from .loop_check import check_loop
+from ..text.i18n import tr
+from . import Verdict
+from .answers import answer_check, no_answer_yet, number, shown, whole
+from .loop_check import check_loop, per_epoch_lrs
 
 LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
 """``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
@@ -32,8 +33,6 @@ LOOP_EPOCHS = 4
 LOOP_STEPS_PER_EPOCH = 5
 LOOP_KWARGS: dict[str, Any] = {"max_lr": 0.1, "epochs": LOOP_EPOCHS, "steps_per_epoch": LOOP_STEPS_PER_EPOCH}
 """``OneCycleLR(optimizer, max_lr=0.1, epochs=4, steps_per_epoch=5)`` for :func:`check_onecycle_loop`."""
-
-_PLACEHOLDER = "replace None with your answer, then run the cell again"
 
 
 def _allowed_truth() -> int:
@@ -55,23 +54,11 @@ def _allowed_truth() -> int:
         calls += 1
 
 
-def _as_number(answer: object, what: str) -> float:
-    value = number_answer(answer, what)
-    if value is None:
-        raise TypeError(f"{what} must be a number, got None")
-    return value
-
-
-def _as_int(answer: object, what: str) -> int:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(answer).__name__} {answer!r}")
-    return int(answer)
-
-
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-15)
 
 
+@answer_check
 def check_last_lr(answer: float | None) -> Verdict:
     """Exercise: the lr at the last step (step 999) of ``OneCycleLR(max_lr=0.1, total_steps=1000)``.
 
@@ -81,27 +68,31 @@ def check_last_lr(answer: float | None) -> Verdict:
     (True, False)
     """
     if answer is None:
-        return Verdict(False, _PLACEHOLDER)
-    guess = _as_number(answer, "answer")
+        return no_answer_yet()
+    guess = number(answer, asked=tr("a number (the lr at step 999)"))
     lrs = torch_lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
     truth, one_past = float(lrs[-2]), float(lrs[-1])
     if _close(guess, truth):
-        return Verdict(True, f"{truth:.1e} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.")
+        return Verdict(True, tr("{lr} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.", lr=f"{truth:.1e}"))
     if guess == 0.0:
-        why = "the blog's sketch ends at 0; torch ends at initial_lr / final_div_factor, far below but not 0."
+        why = tr("the blog's sketch ends at 0; torch ends at initial_lr / final_div_factor, far below but not 0.")
     elif _close(guess, 0.1 / 25):
-        why = "0.004 = max_lr / div_factor is where the cycle starts; it ends final_div_factor = 1e4 times lower."
+        why = tr("0.004 = max_lr / div_factor is where the cycle starts; it ends final_div_factor = 1e4 times lower.")
     elif _close(guess, 0.1 / 1e4):
-        why = "final_div_factor divides the initial lr (max_lr / 25), not max_lr."
+        why = tr("final_div_factor divides the initial lr (max_lr / 25), not max_lr.")
     elif _close(guess, 0.1 / 25 / 1e3) or _close(guess, 0.1 / 25 / 1e5):
-        why = "check the power of ten: final_div_factor defaults to 1e4."
+        why = tr("check the power of ten: final_div_factor defaults to 1e4.")
     elif _close(guess, one_past):
-        why = f"{one_past:.1e} is the lr after one step too many (step 1000): the cosine has turned up again."
+        why = tr(
+            "{lr} is the lr after one step too many (step 1000): the cosine has turned up again.",
+            lr=f"{one_past:.1e}",
+        )
     else:
-        why = "start from initial_lr = max_lr / div_factor, then divide by final_div_factor (defaults 25 and 1e4)."
-    return Verdict(False, f"{guess:.3e} is not it; {why}")
+        why = tr("start from initial_lr = max_lr / div_factor, then divide by final_div_factor (defaults 25 and 1e4).")
+    return Verdict(False, tr("{guess} is not it; {why}", guess=f"{guess:.3e}", why=why))
 
 
+@answer_check
 def check_allowed_steps(answer: int | None) -> Verdict:
     """Exercise: how many ``scheduler.step()`` calls does the blog's OneCycleLR accept before it raises?
 
@@ -109,26 +100,36 @@ def check_allowed_steps(answer: int | None) -> Verdict:
     (True, False)
     """
     if answer is None:
-        return Verdict(False, _PLACEHOLDER)
-    guess = _as_int(answer, "answer")
+        return no_answer_yet()
+    guess = whole(answer, asked=tr("a whole number (of scheduler.step() calls)"), unit=tr("calls"))
     truth = _allowed_truth()
     if guess == truth:
         return Verdict(
             True,
-            f"{truth} = epochs * steps_per_epoch calls; call {truth + 1} raises "
-            f"'Tried to step {truth + 1} times. The specified number of total steps is {truth}'.",
+            tr(
+                "{truth} = epochs * steps_per_epoch calls; call {next} raises "
+                "'Tried to step {next} times. The specified number of total steps is {truth}'.",
+                truth=truth,
+                next=truth + 1,
+            ),
         )
+    per_batch = tr("OneCycleLR is stepped once per batch: total_steps = epochs * steps_per_epoch.")
     hints = {
-        truth - 1: "the constructor's own step sets step 0 and does not count; your calls 1..1000 all work.",
-        truth + 1: f"call {truth + 1} is the one that raises 'Tried to step {truth + 1} times'.",
-        ALLOWED_KWARGS["epochs"]: "OneCycleLR is stepped once per batch: total_steps = epochs * steps_per_epoch.",
-        ALLOWED_KWARGS["epochs"] + 1: "OneCycleLR is stepped once per batch: total_steps = epochs * steps_per_epoch.",
-        ALLOWED_KWARGS["steps_per_epoch"]: "that is one epoch; the cycle spans all epochs * steps_per_epoch batches.",
+        truth - 1: tr("the constructor's own step sets step 0 and does not count; your calls 1..1000 all work."),
+        truth + 1: tr("call {next} is the one that raises 'Tried to step {next} times'.", next=truth + 1),
+        ALLOWED_KWARGS["epochs"]: per_batch,
+        ALLOWED_KWARGS["epochs"] + 1: per_batch,
+        ALLOWED_KWARGS["steps_per_epoch"]: tr(
+            "that is one epoch; the cycle spans all epochs * steps_per_epoch batches."
+        ),
     }
-    why = hints.get(guess, "total_steps = epochs * steps_per_epoch; count the calls that may follow the constructor.")
-    return Verdict(False, f"{guess} is not it; {why}")
+    why = hints.get(guess) or tr(
+        "total_steps = epochs * steps_per_epoch; count the calls that may follow the constructor."
+    )
+    return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
 
 
+@answer_check
 def check_peak_step(answer: int | None) -> Verdict:
     """Exercise: at which step (0-based) does ``OneCycleLR(max_lr=0.1, total_steps=1000, pct_start=0.3)`` hit max_lr?
 
@@ -136,22 +137,28 @@ def check_peak_step(answer: int | None) -> Verdict:
     (True, False)
     """
     if answer is None:
-        return Verdict(False, _PLACEHOLDER)
-    guess = _as_int(answer, "answer")
+        return no_answer_yet()
+    guess = whole(answer, asked=tr("a whole number (a step, counted from 0)"))
     truth = int(np.argmax(torch_lr_curve("OneCycleLR", PEAK_KWARGS["total_steps"], **PEAK_KWARGS)))
     if guess == truth:
         return Verdict(
-            True, f"the warm-up ends at step float(pct_start * total_steps) - 1 = {truth}, where lr = max_lr exactly."
+            True,
+            tr(
+                "the warm-up ends at step float(pct_start * total_steps) - 1 = {truth}, where lr = max_lr exactly.",
+                truth=truth,
+            ),
         )
     if guess == truth + 1:
-        why = "torch ends the warm-up at pct_start * total_steps - 1, so that step 0 is the first of 300 warm-up steps."
+        why = tr(
+            "torch ends the warm-up at pct_start * total_steps - 1, so that step 0 is the first of 300 warm-up steps."
+        )
     elif guess == 499:
-        why = "that is the middle, where the blog's sketch peaks; torch peaks after pct_start = 30 % of the steps."
+        why = tr("that is the middle, where the blog's sketch peaks; torch peaks after pct_start = 30 % of the steps.")
     elif guess in (29, 30, 3):
-        why = "the steps are batches: 30 % of total_steps = 1000, not of the epochs."
+        why = tr("the steps are batches: 30 % of total_steps = 1000, not of the epochs.")
     else:
-        why = "the warm-up lasts pct_start * total_steps steps, counting step 0."
-    return Verdict(False, f"{guess} is not it; {why}")
+        why = tr("the warm-up lasts pct_start * total_steps steps, counting step 0.")
+    return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
 
 
 def loop_intended() -> np.ndarray:
@@ -166,14 +173,17 @@ def loop_intended() -> np.ndarray:
 def _loop_mistakes() -> dict[str, np.ndarray]:
     """lrs of the usual OneCycleLR loop mistakes, each with what to change."""
     steps = LOOP_STEPS_PER_EPOCH
-    cycle = loop_intended()
-    epoch_cycle = lr_curve("OneCycleLR", LOOP_EPOCHS, max_lr=LOOP_KWARGS["max_lr"], total_steps=LOOP_EPOCHS)
     return {
-        "your scheduler is stepped once per epoch: OneCycleLR counts batches (total_steps = epochs * "
-        f"steps_per_epoch = {LOOP_EPOCHS * steps}), so the lr never leaves the warm-up. Call scheduler.step() "
-        "after every optimizer.step().": np.repeat(cycle[:LOOP_EPOCHS], steps),
-        "your cycle has one step per epoch (total_steps = epochs), so the lr changes only between epochs. "
-        "Build it with epochs and steps_per_epoch and step it after every batch.": np.repeat(epoch_cycle, steps),
+        tr(
+            "your scheduler is stepped once per epoch: OneCycleLR counts batches (total_steps = epochs * "
+            "steps_per_epoch = {total}), so the lr never leaves the warm-up. Call scheduler.step() after every "
+            "optimizer.step().",
+            total=LOOP_EPOCHS * steps,
+        ): per_epoch_lrs("OneCycleLR", LOOP_EPOCHS, steps, **LOOP_KWARGS),
+        tr(
+            "your cycle has one step per epoch (total_steps = epochs), so the lr changes only between epochs. "
+            "Build it with epochs and steps_per_epoch and step it after every batch."
+        ): per_epoch_lrs("OneCycleLR", LOOP_EPOCHS, steps, max_lr=LOOP_KWARGS["max_lr"], total_steps=LOOP_EPOCHS),
     }
 
 
@@ -192,15 +202,14 @@ def check_onecycle_loop(loop: Any) -> Verdict:
     True
     """
     args = ", ".join(f"{k}={v!r}" for k, v in LOOP_KWARGS.items())
-    what = f"OneCycleLR(optimizer, {args}) stepped per batch"
-    verdict = check_loop(loop, loop_intended(), what, mistakes=_loop_mistakes())
-    if "Tried to step" in verdict.message:
-        return Verdict(
-            False,
-            verdict.message + ": the scheduler was built for fewer steps than the loop takes. Give it the loop's "
-            "epochs and steps_per_epoch (or total_steps = epochs * steps_per_epoch).",
+    what = tr("OneCycleLR(optimizer, {args}) stepped per batch", args=args)
+    hints = {
+        "Tried to step": tr(
+            "The scheduler was built for fewer steps than the loop takes. Give it the loop's epochs and "
+            "steps_per_epoch (or total_steps = epochs * steps_per_epoch)."
         )
-    return verdict
+    }
+    return check_loop(loop, loop_intended(), what, mistakes=_loop_mistakes(), error_hints=hints)
 
 
 __all__ = [

@@ -13,16 +13,16 @@ kind of loop with threshold, cooldown and min_lr). Both loop checks run
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from . import Verdict
-from .loop_check import check_loop
+from .answers import answer_check, no_answer_yet, shown, whole, wholes
+from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 BASE_LR = 0.1
 """The optimizer's lr in both exercises."""
@@ -57,8 +57,6 @@ KNOBS_METRIC: tuple[float, ...] = (
 KNOBS_KWARGS: dict[str, Any] = {"factor": 0.5, "patience": 2, "threshold": 0.02, "cooldown": 2, "min_lr": 0.03}
 """``ReduceLROnPlateau(optimizer, factor=0.5, patience=2, threshold=0.02, cooldown=2, min_lr=0.03)``."""
 
-_PLACEHOLDER = "replace None with your answer, then run the cell again"
-
 
 def _torch_lrs(metrics: Sequence[float], n_epochs: int, **kwargs: Any) -> np.ndarray:
     """The lr used in epochs 0..n_epochs-1: real torch, stepped with ``metrics[epoch]`` after each epoch."""
@@ -77,12 +75,7 @@ def _change_epochs_truth() -> list[int]:
     return [int(e) for e in np.flatnonzero(np.diff(lrs)) + 1]
 
 
-def _as_int(answer: object, what: str) -> int:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"{what} must be an int (an epoch number), got {type(answer).__name__} {answer!r}")
-    return int(answer)
-
-
+@answer_check
 def check_first_cut(answer: int | None) -> Verdict:
     """Exercise: with ``patience=3`` and :data:`FIRST_CUT_METRIC`, in which epoch (0-based) does
     training first run with the reduced lr?
@@ -96,27 +89,34 @@ def check_first_cut(answer: int | None) -> Verdict:
     (True, False)
     """
     if answer is None:
-        return Verdict(False, _PLACEHOLDER)
-    guess = _as_int(answer, "answer")
+        return no_answer_yet()
+    guess = whole(answer, asked=tr("a whole number (an epoch, counted from 0)"), unit=tr("epochs"))
     truth = _first_cut_truth()
     if guess == truth:
         return Verdict(
             True,
-            f"torch runs epoch {truth} with lr {BASE_LR * 0.1:.2f}: the best loss is 0.70 (epoch 2); 0.69995 is not "
-            "1e-4 (relative) better, so epochs 3, 4, 5, 6 are 4 = patience + 1 epochs without improvement.",
+            tr(
+                "torch runs epoch {epoch} with lr {lr}: the best loss is 0.70 (epoch 2); 0.69995 is not 1e-4 "
+                "(relative) better, so epochs 3, 4, 5, 6 are 4 = patience + 1 epochs without improvement.",
+                epoch=truth,
+                lr=f"{BASE_LR * 0.1:.2f}",
+            ),
         )
     hints = {
-        truth - 1: "the cut is decided after epoch 6 (the 4th bad epoch) and used from the next epoch on.",
-        truth - 2: "patience=3 tolerates 3 bad epochs; it cuts on the 4th, not the 3rd.",
-        truth + 1: "torch cuts after patience + 1 = 4 bad epochs, and the new lr is used in the very next epoch.",
-        truth + 2: "0.69995 is not an improvement: with threshold=1e-4, threshold_mode='rel' it must be below "
-        "0.70 * (1 - 1e-4) = 0.69993.",
-        truth + 4: "a tie is not an improvement: 0.70 at epoch 6 equals the best, it does not reset the count.",
+        truth - 1: tr("the cut is decided after epoch 6 (the 4th bad epoch) and used from the next epoch on."),
+        truth - 2: tr("patience=3 tolerates 3 bad epochs; it cuts on the 4th, not the 3rd."),
+        truth + 1: tr("torch cuts after patience + 1 = 4 bad epochs, and the new lr is used in the very next epoch."),
+        truth + 2: tr(
+            "0.69995 is not an improvement: with threshold=1e-4, threshold_mode='rel' it must be below "
+            "0.70 * (1 - 1e-4) = 0.69993."
+        ),
+        truth + 4: tr("a tie is not an improvement: 0.70 at epoch 6 equals the best, it does not reset the count."),
     }
-    why = hints.get(guess, "replay it: count epochs since the best loss (0.70 at epoch 2); cut after 4 bad ones.")
-    return Verdict(False, f"{guess} is not it; {why}")
+    why = hints.get(guess) or tr("replay it: count epochs since the best loss (0.70 at epoch 2); cut after 4 bad ones.")
+    return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
 
 
+@answer_check
 def check_change_epochs(answer: Sequence[int] | None) -> Verdict:
     """Exercise: the loss never improves after epoch 0. With :data:`FLAT_KWARGS` and lr 0.1, list
     the epochs (0-based, over :data:`FLAT_EPOCHS` epochs) whose lr differs from the epoch before.
@@ -125,43 +125,36 @@ def check_change_epochs(answer: Sequence[int] | None) -> Verdict:
     True
     """
     if answer is None:
-        return Verdict(False, _PLACEHOLDER)
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence):
-        raise TypeError(f"answer must be a list of epoch numbers (ints), got {type(answer).__name__} {answer!r}")
-    guess = [_as_int(a, "each epoch in answer") for a in answer]
+        return no_answer_yet()
+    guess = wholes(answer, asked=tr("a list of whole numbers (epochs, counted from 0)"), unit=tr("epochs"))
     truth = _change_epochs_truth()
     if guess == truth:
         return Verdict(
             True,
-            "cuts at epochs 4, 10, 16 (lr 0.05, 0.025, 0.02): 3 bad epochs, 3 ignored in cooldown, 3 bad again...; "
-            "at 0.02 = min_lr the next 'cut' changes nothing.",
+            tr(
+                "cuts at epochs 4, 10, 16 (lr 0.05, 0.025, 0.02): 3 bad epochs, 3 ignored in cooldown, 3 bad "
+                "again...; at 0.02 = min_lr the next 'cut' changes nothing."
+            ),
         )
     if guess[: len(truth)] == truth and len(guess) > len(truth):
-        why = "at epoch 22 the lr is already min_lr = 0.02; max(0.02 * 0.5, 0.02) = 0.02 changes nothing."
+        why = tr("at epoch 22 the lr is already min_lr = 0.02; max(0.02 * 0.5, 0.02) = 0.02 changes nothing.")
     elif guess[:2] == [4, 7] or guess[:2] == [3, 6]:
-        why = "after each cut, cooldown=3 ignores 3 epochs before bad epochs count again (period 3 + 3 = 6)."
+        why = tr("after each cut, cooldown=3 ignores 3 epochs before bad epochs count again (period 3 + 3 = 6).")
     elif guess[:1] == [3]:
-        why = (
+        why = tr(
             "the metric of epoch 0 is the first best; epochs 1, 2, 3 are patience + 1 = 3 bad ones, "
             "so the cut shows in epoch 4."
         )
     elif guess[:1] == [4] and len(guess) > 1 and guess[1] - guess[0] != 6:
-        why = "the first cut is right; the next needs cooldown (3) + patience + 1 (3) = 6 more epochs."
+        why = tr("the first cut is right; the next needs cooldown (3) + patience + 1 (3) = 6 more epochs.")
     else:
-        why = "replay it step by step: 3 bad epochs cut, cooldown ignores 3, and min_lr=0.02 stops the cuts."
-    return Verdict(False, f"{guess} is not it; {why}")
+        why = tr("replay it step by step: 3 bad epochs cut, cooldown ignores 3, and min_lr=0.02 stops the cuts.")
+    return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
 
 
 def _call(kwargs: dict[str, Any]) -> str:
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
     return f"ReduceLROnPlateau(optimizer, {args})"
-
-
-def _per_step(metric: Sequence[float], kwargs: dict[str, Any], steps: int = STEPS_PER_EPOCH) -> np.ndarray:
-    """The lr of every optimizer step when ``metric[e]`` is passed to ``step`` after epoch e's ``steps`` batches."""
-    epochs = len(metric)
-    per_epoch = lr_curve("ReduceLROnPlateau", epochs, base_lr=BASE_LR, metrics=list(metric)[: epochs - 1], **kwargs)
-    return np.repeat(per_epoch, steps)
 
 
 def loop_intended(metric: Sequence[float], kwargs: dict[str, Any]) -> np.ndarray:
@@ -171,37 +164,39 @@ def loop_intended(metric: Sequence[float], kwargs: dict[str, Any]) -> np.ndarray
     >>> loop_intended(LOOP_METRIC, LOOP_KWARGS)[::STEPS_PER_EPOCH].tolist()[5:8]
     [0.1, 0.05, 0.05]
     """
-    return _per_step(metric, kwargs)
+    epochs = len(metric)
+    return per_epoch_lrs(
+        "ReduceLROnPlateau", epochs, STEPS_PER_EPOCH, base_lr=BASE_LR, metrics=list(metric)[: epochs - 1], **kwargs
+    )
 
 
 def _timing_mistakes(metric: Sequence[float], kwargs: dict[str, Any]) -> dict[str, np.ndarray]:
     """lrs of the usual timing mistakes, each with what to change."""
     epochs, steps = len(metric), STEPS_PER_EPOCH
-    early = _per_step([*metric, metric[-1]], kwargs)[steps:]  # every decision one epoch early
-    late = np.concatenate([np.full(steps, BASE_LR), _per_step(metric, kwargs)[: (epochs - 1) * steps]])
-    batches = np.repeat(np.asarray(metric, dtype=float), steps)
-    per_batch = lr_curve("ReduceLROnPlateau", epochs * steps, base_lr=BASE_LR, metrics=batches[:-1], **kwargs)
-    return {
-        "scheduler.step(metric) runs after every batch, so patience counts batches, not epochs. Call it once per "
-        "epoch, after the epoch's batches.": per_batch,
-        "every cut comes one epoch early: scheduler.step(metric) runs before the epoch's optimizer steps (or is "
-        "given the next epoch's loss). Train the epoch, measure its loss, then step.": early,
-        "every cut comes one epoch late: the scheduler sees the previous epoch's loss. After epoch e, pass the "
-        "loss measured after epoch e.": late,
-    }
+    late = np.concatenate([np.full(steps, BASE_LR), loop_intended(metric, kwargs)[: (epochs - 1) * steps]])
+    mistakes = epoch_mistakes("ReduceLROnPlateau", epochs, steps, base_lr=BASE_LR, metrics=metric, **kwargs)
+    mistakes[
+        tr(
+            "every cut comes one epoch late: the scheduler sees the previous epoch's loss. After epoch e, pass the "
+            "loss measured after epoch e."
+        )
+    ] = late
+    return mistakes
 
 
 def _check_plateau_style(
     loop: Any, metric: Sequence[float], kwargs: dict[str, Any], variants: dict[str, dict]
 ) -> Verdict:
     intended = loop_intended(metric, kwargs)
-    what = f"{_call(kwargs)} stepped with the loss after each epoch"
+    what = tr("{call} stepped with the loss after each epoch", call=_call(kwargs))
     mistakes = _timing_mistakes(metric, kwargs)
-    mistakes.update({hint: _per_step(metric, wrong) for hint, wrong in variants.items()})
-    verdict = check_loop(loop, intended, what, mistakes=mistakes)
-    if "missing 1 required positional argument: 'metrics'" in verdict.message:
-        return Verdict(False, verdict.message + ". Pass the epoch's validation loss: scheduler.step(val_loss).")
-    return verdict
+    mistakes.update({hint: loop_intended(metric, wrong) for hint, wrong in variants.items()})
+    hints = {
+        "missing 1 required positional argument: 'metrics'": tr(
+            "Pass the epoch's validation loss: scheduler.step(val_loss)."
+        )
+    }
+    return check_loop(loop, intended, what, mistakes=mistakes, error_hints=hints)
 
 
 def check_plateau_loop(loop: Any) -> Verdict:
@@ -227,19 +222,33 @@ def _without(*keys: str) -> dict[str, Any]:
     return {k: v for k, v in KNOBS_KWARGS.items() if k not in keys}
 
 
-KNOB_MISTAKES: dict[str, dict[str, Any]] = {
-    "your lrs are what the default threshold=1e-4 gives: pass threshold=0.02, so that only a 2 % gain counts "
-    "as an improvement.": _without("threshold"),
-    "your lrs are what cooldown=0 gives: pass cooldown=2, so that the 2 epochs after a cut are not counted as "
-    "bad.": _without("cooldown"),
-    "your lrs are what min_lr=0 gives: pass min_lr=0.03, the floor that stops the last cut.": _without("min_lr"),
-    "your lrs are what threshold_mode='abs' gives: the default 'rel' asks for 2 % of the best loss (about "
-    "0.009 here), 'abs' for a gain of 0.02.": {**KNOBS_KWARGS, "threshold_mode": "abs"},
-    "your lrs are torch's defaults for threshold, cooldown and min_lr: pass all three.": _without(
-        "threshold", "cooldown", "min_lr"
-    ),
-}
-"""What :func:`check_knobs_loop` says when a knob was left at torch's default (or set the wrong way)."""
+def knob_mistakes() -> dict[str, dict[str, Any]]:
+    """What :func:`check_knobs_loop` says when a knob was left at torch's default (or set the wrong way),
+    and the keywords such a loop passed.
+
+    >>> len(knob_mistakes())
+    5
+    """
+    return {
+        tr(
+            "your lrs are what the default threshold=1e-4 gives: pass threshold=0.02, so that only a 2 % gain "
+            "counts as an improvement."
+        ): _without("threshold"),
+        tr(
+            "your lrs are what cooldown=0 gives: pass cooldown=2, so that the 2 epochs after a cut are not counted "
+            "as bad."
+        ): _without("cooldown"),
+        tr("your lrs are what min_lr=0 gives: pass min_lr=0.03, the floor that stops the last cut."): _without(
+            "min_lr"
+        ),
+        tr(
+            "your lrs are what threshold_mode='abs' gives: the default 'rel' asks for 2 % of the best loss (about "
+            "0.009 here), 'abs' for a gain of 0.02."
+        ): {**KNOBS_KWARGS, "threshold_mode": "abs"},
+        tr("your lrs are torch's defaults for threshold, cooldown and min_lr: pass all three."): _without(
+            "threshold", "cooldown", "min_lr"
+        ),
+    }
 
 
 def check_knobs_loop(loop: Any) -> Verdict:
@@ -256,7 +265,7 @@ def check_knobs_loop(loop: Any) -> Verdict:
     >>> "defaults for threshold, cooldown and min_lr" in check_knobs_loop(loop).message
     True
     """
-    return _check_plateau_style(loop, KNOBS_METRIC, KNOBS_KWARGS, KNOB_MISTAKES)
+    return _check_plateau_style(loop, KNOBS_METRIC, KNOBS_KWARGS, knob_mistakes())
 
 
 __all__ = [
@@ -267,7 +276,6 @@ __all__ = [
     "FLAT_KWARGS",
     "KNOBS_KWARGS",
     "KNOBS_METRIC",
-    "KNOB_MISTAKES",
     "LOOP_KWARGS",
     "LOOP_METRIC",
     "STEPS_PER_EPOCH",
@@ -275,5 +283,6 @@ __all__ = [
     "check_first_cut",
     "check_knobs_loop",
     "check_plateau_loop",
+    "knob_mistakes",
     "loop_intended",
 ]

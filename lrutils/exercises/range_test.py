@@ -12,17 +12,19 @@ Every check returns a :class:`~lrutils.exercises.Verdict`; the placeholder ``Non
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from ..text.i18n import tr
+from ..training.loops import describe_error
 from ..training.range_rules import smooth_losses
 from ..training.range_test import sweep_lrs
-from . import Verdict
+from . import Verdict, limits
+from .answers import answer_check, function, kind, number, shown
+from .limits import run_learner
 from .loop_check import check_loop
 
 _CASES: tuple[tuple[tuple[float, ...], float], ...] = (
@@ -51,6 +53,23 @@ def _swapped(losses: np.ndarray, beta: float) -> np.ndarray:
     return out
 
 
+def _returned(value: object, n: int) -> np.ndarray | str:
+    """What ``smooth`` returned as an array of floats, or what is wrong with it."""
+    if value is None:
+        return tr("your function returned None: return the smoothed losses, one per loss.")
+    try:
+        got = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return tr(
+            "your function returned {kind} {value}, which is not numbers: return the smoothed losses, one per loss.",
+            kind=kind(value),
+            value=shown(value),
+        )
+    if got.shape != (n,):
+        return tr("for {n} losses it returned shape {shape}; expected one value per loss ({n},).", n=n, shape=got.shape)
+    return got
+
+
 def check_smoothing(fn: Callable[[np.ndarray, float], np.ndarray] | None) -> Verdict:
     """Check ``fn(losses, beta)``: the bias-corrected moving average, one value per loss.
 
@@ -69,38 +88,58 @@ def check_smoothing(fn: Callable[[np.ndarray, float], np.ndarray] | None) -> Ver
     False
     """
     if fn is None:
-        return Verdict(False, "write a function smooth(losses, beta) and pass it (not called) to the check.")
-    if not callable(fn):
-        raise TypeError(f"fn must be a function smooth(losses, beta), got {type(fn).__name__}")
+        return Verdict(False, tr("write a function smooth(losses, beta) and pass it (not called) to the check."))
+    function(fn, "smooth(losses, beta)")
     for values, beta in _CASES:
         losses = np.array(values)
-        try:
-            got = np.asarray(fn(losses.copy(), beta), dtype=np.float64)
-        except Exception as error:  # the learner's code: report, do not crash the notebook
-            return Verdict(False, f"your function raised {type(error).__name__}: {error}")
-        want = smooth_losses(losses, beta)
-        if got.shape != want.shape:
+        outcome = run_learner(fn, losses.copy(), beta)
+        if outcome.out_of_time:
             return Verdict(
                 False,
-                f"for {len(losses)} losses it returned shape {got.shape}; expected one value per loss {want.shape}.",
+                tr(
+                    "your function was still running after {seconds:g} seconds and was stopped: does every loop in "
+                    "it end?",
+                    seconds=limits.TIME_LIMIT,
+                ),
             )
+        if outcome.error is not None:
+            return Verdict(False, tr("your function raised {error}", error=describe_error(outcome.error)))
+        got = _returned(outcome.value, len(losses))
+        if isinstance(got, str):
+            return Verdict(False, got)
+        want = smooth_losses(losses, beta)
         if np.allclose(got, want, rtol=1e-9, atol=1e-12):
             continue
         if np.allclose(got, _unbiased(losses, beta), rtol=1e-9, atol=1e-12):
             return Verdict(
                 False,
-                f"that is the moving average without bias correction: with beta={beta} its first value is "
-                f"{got[0]:.4f}, pulled towards 0; divide avg_i by (1 - beta**(i+1)) to get {want[0]:.4f}.",
+                tr(
+                    "that is the moving average without bias correction: with beta={beta} its first value is "
+                    "{got}, pulled towards 0; divide avg_i by (1 - beta**(i+1)) to get {want}.",
+                    beta=beta,
+                    got=f"{got[0]:.4f}",
+                    want=f"{want[0]:.4f}",
+                ),
             )
         if np.allclose(got, _swapped(losses, beta), rtol=1e-9, atol=1e-12):
-            return Verdict(False, "beta and 1 - beta are swapped: beta weights the OLD average, 1 - beta the new loss.")
+            return Verdict(
+                False, tr("beta and 1 - beta are swapped: beta weights the OLD average, 1 - beta the new loss.")
+            )
         bad = int(np.argmax(~np.isclose(got, want, rtol=1e-9, atol=1e-12)))
         return Verdict(
             False,
-            f"with losses {list(values)} and beta={beta}, value {bad} is {got[bad]:.6f}; expected {want[bad]:.6f}.",
+            tr(
+                "with losses {losses} and beta={beta}, value {index} is {got}; expected {want}.",
+                losses=list(values),
+                beta=beta,
+                index=bad,
+                got=f"{got[bad]:.6f}",
+                want=f"{want[bad]:.6f}",
+            ),
         )
     return Verdict(
-        True, "bias-corrected EMA: the first value equals the first loss and later ones average ~1/(1-beta) batches."
+        True,
+        tr("bias-corrected EMA: the first value equals the first loss and later ones average ~1/(1-beta) batches."),
     )
 
 
@@ -113,6 +152,7 @@ def _runs() -> tuple[float, float, float, float]:
     return ours.suggestion, ours.min_loss_lr, ours.steepest_lr, demo.suggestion
 
 
+@answer_check
 def check_batch160_max_lr(answer: float | None) -> Verdict:
     """Check ``max_lr`` read off ``lr_range_test(batch_size=160)`` with the min-loss / 10 rule.
 
@@ -126,34 +166,51 @@ def check_batch160_max_lr(answer: float | None) -> Verdict:
     if answer is None:
         return Verdict(
             False,
-            f"run lr_range_test(batch_size={EX2_BATCH}), take the lr of the smallest smoothed loss, divide by 10.",
+            tr(
+                "run lr_range_test(batch_size={batch}), take the lr of the smallest smoothed loss, divide by 10.",
+                batch=EX2_BATCH,
+            ),
         )
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise TypeError(f"answer must be a learning rate (a number), got {type(answer).__name__} {answer!r}")
-    if not (math.isfinite(answer) and answer > 0):
-        raise ValueError(f"answer must be a positive finite learning rate, got {answer!r}")
+    value = number(answer, asked=tr("a number (a learning rate)"))
+    if value <= 0:
+        return Verdict(False, tr("{lr} is no learning rate: a range test sweeps positive lrs.", lr=f"{value:g}"))
     want, minimum, steepest, demo = _runs()
 
     def near(x: float) -> bool:
-        return abs(answer - x) <= TOLERANCE * x
+        return abs(value - x) <= TOLERANCE * x
 
+    shown_value = f"{value:.3e}"
     if near(want):
         return Verdict(
             True,
-            f"{want:.3e}: with 4x larger batches the gradient is less noisy, so the loss keeps falling to a larger lr "
-            f"than at batch size 40 ({demo:.3e}). Rerun the test whenever the batch size changes.",
+            tr(
+                "{want}: with 4x larger batches the gradient is less noisy, so the loss keeps falling to a larger lr "
+                "than at batch size 40 ({demo}). Rerun the test whenever the batch size changes.",
+                want=f"{want:.3e}",
+                demo=f"{demo:.3e}",
+            ),
         )
     if near(demo):
-        return Verdict(False, f"{answer:.3e} is the suggestion for batch size 40; rerun with batch_size={EX2_BATCH}.")
+        return Verdict(
+            False,
+            tr(
+                "{lr} is the suggestion for batch size 40; rerun with batch_size={batch}.",
+                lr=shown_value,
+                batch=EX2_BATCH,
+            ),
+        )
     if near(minimum):
         return Verdict(
-            False, f"{answer:.3e} is the min-loss lr itself, already at the edge of divergence; divide by 10."
+            False,
+            tr("{lr} is the min-loss lr itself, already at the edge of divergence; divide by 10.", lr=shown_value),
         )
     if near(steepest):
-        return Verdict(False, f"{answer:.3e} is the steepest-slope rule; this exercise asks for min-loss lr / 10.")
+        return Verdict(
+            False, tr("{lr} is the steepest-slope rule; this exercise asks for min-loss lr / 10.", lr=shown_value)
+        )
     if near(minimum / 100):
-        return Verdict(False, f"{answer:.3e} is 100x below the min-loss lr; divide by 10 only once.")
-    return Verdict(False, f"{answer:.3e} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.")
+        return Verdict(False, tr("{lr} is 100x below the min-loss lr; divide by 10 only once.", lr=shown_value))
+    return Verdict(False, tr("{lr} is not it: take r.lrs at np.argmin(r.smoothed), then divide by 10.", lr=shown_value))
 
 
 SWEEP_START = 1e-4
@@ -168,15 +225,29 @@ def check_sweep_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     >>> check_sweep_loop(None)
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
-    what = f"an exponential sweep from {SWEEP_START:g} to {SWEEP_END:g} in {SWEEP_STEPS} steps"
+    what = tr(
+        "an exponential sweep from {start} to {end} in {steps} steps",
+        start=f"{SWEEP_START:g}",
+        end=f"{SWEEP_END:g}",
+        steps=SWEEP_STEPS,
+    )
     short = [SWEEP_START * (SWEEP_END / SWEEP_START) ** (i / SWEEP_STEPS) for i in range(SWEEP_STEPS)]
     mistakes = {
-        f"your last step used {short[-1]:.4g}, one factor short of {SWEEP_END:g}: {SWEEP_STEPS} steps have "
-        f"{SWEEP_STEPS - 1} gaps, so gamma = (end / start) ** (1 / {SWEEP_STEPS - 1}).": short,
-        "that sweep is linear (Smith's original test); this one multiplies the lr by the same factor every "
-        "step, so that every decade gets the same number of steps.": np.linspace(SWEEP_START, SWEEP_END, SWEEP_STEPS),
+        tr(
+            "your last step used {last}, one factor short of {end}: {steps} steps have {gaps} gaps, so "
+            "gamma = (end / start) ** (1 / {gaps}).",
+            last=f"{short[-1]:.4g}",
+            end=f"{SWEEP_END:g}",
+            steps=SWEEP_STEPS,
+            gaps=SWEEP_STEPS - 1,
+        ): short,
+        tr(
+            "that sweep is linear (Smith's original test); this one multiplies the lr by the same factor every "
+            "step, so that every decade gets the same number of steps."
+        ): np.linspace(SWEEP_START, SWEEP_END, SWEEP_STEPS),
     }
-    return check_loop(loop, sweep_lrs(SWEEP_START, SWEEP_END, SWEEP_STEPS), what, lr=SWEEP_START, mistakes=mistakes)
+    intended = sweep_lrs(SWEEP_START, SWEEP_END, SWEEP_STEPS)
+    return check_loop(loop, intended, what, lr=SWEEP_START, mistakes=mistakes, needs_scheduler=False)
 
 
 __all__ = ["SWEEP_END", "SWEEP_START", "SWEEP_STEPS", "check_batch160_max_lr", "check_smoothing", "check_sweep_loop"]

@@ -9,14 +9,15 @@ right: cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would 
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..curves.torch_reference import torch_fractional_epoch_lrs, torch_lr_curve
+from ..text.i18n import tr
 from . import Verdict
+from .answers import answer_check, wholes
 from .loop_check import check_loop
 
 BASE_LR = 0.1
@@ -26,18 +27,6 @@ T_MULT = 2
 LOOP_T_0 = 2
 LOOP_EPOCHS = 4
 LOOP_BATCHES = 5
-
-
-def _epoch_list(answer: Any) -> list[int] | None:
-    """``answer`` as a sorted list of ints, None for the placeholder, or a clear TypeError."""
-    if answer is None:
-        return None
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (Sequence, np.ndarray)):
-        raise TypeError(f"answer must be a list of epochs (ints), got {type(answer).__name__} {answer!r}")
-    for value in answer:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"answer must contain only ints (epoch numbers), got {type(value).__name__} {value!r}")
-    return sorted(int(v) for v in answer)
 
 
 def restart_epochs() -> list[int]:
@@ -50,39 +39,57 @@ def restart_epochs() -> list[int]:
     return (np.flatnonzero(np.diff(lrs) > 0) + 1).tolist()
 
 
+@answer_check
 def check_restart_epochs(answer: Sequence[int] | None) -> Verdict:
     """Exercise 1: at which epochs (0..99) does ``CosineAnnealingWarmRestarts(T_0=10, T_mult=2)`` restart?
 
     >>> check_restart_epochs([10, 20, 30, 40, 50, 60, 70, 80, 90])  # doctest: +ELLIPSIS
     not yet: that is T_mult=1 (every cycle 10 epochs)...
     """
-    epochs = _epoch_list(answer)
-    if epochs is None:
-        return Verdict(False, "no answer yet: set answer to a list of epochs (ints) and run the cell again.")
+    if answer is None:
+        return Verdict(False, tr("no answer yet: set answer to a list of epochs (ints) and run the cell again."))
+    epochs = sorted(wholes(answer, asked=tr("a list of whole numbers (epochs)"), unit=tr("epochs")))
     truth = restart_epochs()
     if epochs == truth:
         return Verdict(
             True,
-            "cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would start at 150, past the run.",
+            tr("cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would start at 150, past the run."),
         )
     if 0 in epochs:
-        return Verdict(False, "epoch 0 is where the first cycle starts, not a restart: leave it out.")
+        return Verdict(False, tr("epoch 0 is where the first cycle starts, not a restart: leave it out."))
+    if any(e < 0 for e in epochs):
+        return Verdict(False, tr("epochs are counted from 0: leave out negative epochs."))
     if any(e >= EPOCHS for e in epochs):
-        return Verdict(False, f"the run has epochs 0..{EPOCHS - 1}: leave out restarts at or after epoch {EPOCHS}.")
+        return Verdict(
+            False,
+            tr(
+                "the run has epochs 0..{last}: leave out restarts at or after epoch {epochs}.",
+                last=EPOCHS - 1,
+                epochs=EPOCHS,
+            ),
+        )
     if epochs == list(range(T_0, EPOCHS, T_0)):
         return Verdict(
             False,
-            "that is T_mult=1 (every cycle 10 epochs). With T_mult=2 every cycle is twice as long as the one before.",
+            tr(
+                "that is T_mult=1 (every cycle 10 epochs). With T_mult=2 every cycle is twice as long as the one "
+                "before."
+            ),
         )
     if epochs in ([e - 1 for e in truth], [e + 1 for e in truth]):
         return Verdict(
             False,
-            "off by one: after 10 calls of scheduler.step() (epoch 10) T_cur reaches T_i = 10 and resets to 0, "
-            "so epoch 10 already uses the initial lr again.",
+            tr(
+                "off by one: after 10 calls of scheduler.step() (epoch 10) T_cur reaches T_i = 10 and resets to 0, "
+                "so epoch 10 already uses the initial lr again."
+            ),
         )
     return Verdict(
         False,
-        f"torch restarts at other epochs (you said {epochs}); cycle i lasts T_0 * T_mult**i epochs: 10, 20, 40, ...",
+        tr(
+            "torch restarts at other epochs (you said {epochs}); cycle i lasts T_0 * T_mult**i epochs: 10, 20, 40, ...",
+            epochs=epochs,
+        ),
     )
 
 
@@ -114,18 +121,25 @@ def check_fractional_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     >>> check_fractional_loop(None)
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
-    what = f"CosineAnnealingWarmRestarts(T_0={LOOP_T_0}) at epoch k / {LOOP_BATCHES} for optimizer step k"
+    what = tr(
+        "CosineAnnealingWarmRestarts(T_0={t_0}) at epoch k / {batches} for optimizer step k",
+        t_0=LOOP_T_0,
+        batches=LOOP_BATCHES,
+    )
     mistakes = {
-        "one batch late: scheduler.step(epoch + i / iters) after batch i (as in torch's docstring) sets the lr "
-        "for the batch that just ran; the next batch, i + 1, should get epoch + (i + 1) / iters.": fractional_lrs(
-            shift=0.0
-        ),
-        f"plain scheduler.step() after every batch counts T_0={LOOP_T_0} in batches: the lr restarts every "
-        f"{LOOP_T_0} batches. Pass the fractional epoch: scheduler.step(epoch + (i + 1) / iters).": _stepped_lrs(
-            per_batch=True
-        ),
-        "your lr changes once per epoch (a staircase); stepping after every batch with the fractional epoch "
-        "epoch + (i + 1) / iters makes it glide.": _stepped_lrs(per_batch=False),
+        tr(
+            "one batch late: scheduler.step(epoch + i / iters) after batch i (as in torch's docstring) sets the lr "
+            "for the batch that just ran; the next batch, i + 1, should get epoch + (i + 1) / iters."
+        ): fractional_lrs(shift=0.0),
+        tr(
+            "plain scheduler.step() after every batch counts T_0={t_0} in batches: the lr restarts every {t_0} "
+            "batches. Pass the fractional epoch: scheduler.step(epoch + (i + 1) / iters).",
+            t_0=LOOP_T_0,
+        ): _stepped_lrs(per_batch=True),
+        tr(
+            "your lr changes once per epoch (a staircase); stepping after every batch with the fractional epoch "
+            "epoch + (i + 1) / iters makes it glide."
+        ): _stepped_lrs(per_batch=False),
     }
     return check_loop(loop, fractional_lrs(), what, mistakes=mistakes)
 

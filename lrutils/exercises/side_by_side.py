@@ -24,8 +24,9 @@ import numpy as np
 import torch
 
 from ..curves.closed_form import lr_curve
+from ..text.i18n import tr
 from . import Verdict
-from .loop_check import BASE_LR, check_loop
+from .loop_check import BASE_LR, check_loop, epoch_mistakes, per_epoch_lrs
 
 EPOCHS = 3
 BATCHES = 4
@@ -53,10 +54,12 @@ def check_one_cycle_loop(loop: Loop | None) -> Verdict:
     """Check the learner's ``loop(optimizer)`` for ``OneCycleLR`` over 3 epochs of 4 batches, stepped per batch."""
     intended = intended_one_cycle_lrs()
     what = f"OneCycleLR(max_lr={BASE_LR:g}, epochs={EPOCHS}, steps_per_epoch={BATCHES})"
-    per_epoch = np.repeat(intended[:EPOCHS], BATCHES)  # the same scheduler stepped once per epoch
-    message = (
-        f"your loop steps OneCycleLR once per epoch, so the lr only climbs through the first {EPOCHS} of its "
-        f"{EPOCHS * BATCHES} values: OneCycleLR counts batches, call scheduler.step() after every optimizer.step()."
+    per_epoch = per_epoch_lrs("OneCycleLR", EPOCHS, BATCHES, max_lr=BASE_LR, epochs=EPOCHS, steps_per_epoch=BATCHES)
+    message = tr(
+        "your loop steps OneCycleLR once per epoch, so the lr only climbs through the first {epochs} of its "
+        "{steps} values: OneCycleLR counts batches, call scheduler.step() after every optimizer.step().",
+        epochs=EPOCHS,
+        steps=EPOCHS * BATCHES,
     )
     return check_loop(loop, intended, what, mistakes={message: per_epoch})
 
@@ -69,35 +72,25 @@ def intended_plateau_lrs() -> np.ndarray:
     [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05]
     """
     epochs = len(VAL_LOSSES)
-    per_epoch = lr_curve(
-        "ReduceLROnPlateau", epochs, base_lr=BASE_LR, metrics=np.array(VAL_LOSSES[:-1]), **PLATEAU_KWARGS
-    )
-    return np.repeat(per_epoch, PLATEAU_BATCHES)
+    return per_epoch_lrs("ReduceLROnPlateau", epochs, PLATEAU_BATCHES, metrics=VAL_LOSSES[:-1], **PLATEAU_KWARGS)
 
 
 def check_plateau_loop(loop: Loop | None) -> Verdict:
     """Check the learner's ``loop(optimizer)`` for ``ReduceLROnPlateau(patience=1, factor=0.5)``: 6 epochs
     of 2 batches, ``scheduler.step(VAL_LOSSES[epoch])`` after each epoch's batches."""
-    what = "ReduceLROnPlateau(patience=1, factor=0.5) with one val loss per epoch (6 epochs of 2 batches)"
-    per_batch = lr_curve(
-        "ReduceLROnPlateau",
-        len(VAL_LOSSES) * PLATEAU_BATCHES,
-        base_lr=BASE_LR,
-        metrics=np.repeat(VAL_LOSSES, PLATEAU_BATCHES)[:-1],
-        **PLATEAU_KWARGS,
+    epochs = len(VAL_LOSSES)
+    what = tr(
+        "ReduceLROnPlateau(patience=1, factor=0.5) with one val loss per epoch ({epochs} epochs of {batches} batches)",
+        epochs=epochs,
+        batches=PLATEAU_BATCHES,
     )
-    message = (
-        "your loop calls scheduler.step(val_loss) after every batch, so each epoch's loss counts "
-        f"{PLATEAU_BATCHES} times and the patience runs out too early: call it once per epoch, after the batches."
-    )
-    verdict = check_loop(loop, intended_plateau_lrs(), what, mistakes={message: per_batch})
-    if not verdict.correct and "metrics" in verdict.message and "TypeError" in verdict.message:
-        return Verdict(
-            False,
-            f"{verdict.message}. ReduceLROnPlateau.step needs the metric it watches: "
-            "scheduler.step(val_losses[epoch]).",
+    mistakes = epoch_mistakes("ReduceLROnPlateau", epochs, PLATEAU_BATCHES, metrics=VAL_LOSSES, **PLATEAU_KWARGS)
+    hints = {
+        "required positional argument: 'metrics'": tr(
+            "ReduceLROnPlateau.step needs the metric it watches: scheduler.step(val_losses[epoch])."
         )
-    return verdict
+    }
+    return check_loop(loop, intended_plateau_lrs(), what, mistakes=mistakes, error_hints=hints)
 
 
 __all__ = [

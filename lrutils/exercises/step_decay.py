@@ -11,7 +11,6 @@ right: epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.02
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,11 +18,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from . import Verdict
-from . import number_answer as _number
-from .loop_check import check_loop
+from .answers import answer_check, length, number, whole
+from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 BASE_LR = 0.1
 TARGET_EPOCH = 60
@@ -32,35 +31,43 @@ RTOL = 1e-2
 """Relative tolerance for learning-rate answers (a rounded gamma such as 0.2154 is fine)."""
 
 
+@answer_check
 def check_lr_at_epoch_25(answer: float | None) -> Verdict:
     """Exercise 1: the lr at epoch 25 of ``StepLR(step_size=10, gamma=0.5)`` from lr 0.1.
 
     >>> check_lr_at_epoch_25(0.0125)  # doctest: +ELLIPSIS
     not yet: 0.0125 is 0.1 * 0.5**3, three decays; ...
     """
-    value = _number(answer, "answer")
-    if value is None:
-        return Verdict(False, "no answer yet: set answer to the learning rate (a number) and run the cell again.")
+    if answer is None:
+        return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
+    value = number(answer, asked=tr("a number (the lr at epoch 25)"))
     truth = float(torch_lr_curve("StepLR", 26, base_lr=BASE_LR, step_size=10, gamma=0.5)[25])
     if math.isclose(value, truth, rel_tol=RTOL):
-        return Verdict(True, "epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.025.")
+        return Verdict(True, tr("epoch 25 lies after two decays (at epochs 10 and 20): 0.1 * 0.5**2 = 0.025."))
     hints = {
-        0.1 * 0.5**3: "0.0125 is 0.1 * 0.5**3, three decays; but the third decay comes at epoch 30, "
-        "and floor(25 / 10) = 2.",
-        0.1 * 0.5**2.5: "that is 0.1 * 0.5**2.5, the smooth formula; StepLR uses floor(t / step_size), a whole number.",
-        0.1 * 0.5: "that is one decay; the lr is halved at epoch 10 AND at epoch 20.",
-        0.1 * 0.5**25: "that halves the lr every epoch; StepLR halves it only every step_size = 10 epochs.",
-        0.1: "the lr does not stay at 0.1: it is halved at epochs 10 and 20.",
+        0.1 * 0.5**3: tr(
+            "0.0125 is 0.1 * 0.5**3, three decays; but the third decay comes at epoch 30, and floor(25 / 10) = 2."
+        ),
+        0.1 * 0.5**2.5: tr(
+            "that is 0.1 * 0.5**2.5, the smooth formula; StepLR uses floor(t / step_size), a whole number."
+        ),
+        0.1 * 0.5: tr("that is one decay; the lr is halved at epoch 10 AND at epoch 20."),
+        0.1 * 0.5**25: tr("that halves the lr every epoch; StepLR halves it only every step_size = 10 epochs."),
+        0.1: tr("the lr does not stay at 0.1: it is halved at epochs 10 and 20."),
     }
     for wrong, hint in hints.items():
         if math.isclose(value, wrong, rel_tol=RTOL):
             return Verdict(False, hint)
     return Verdict(
         False,
-        f"torch gives a different value; count the decays up to epoch 25: floor(25 / 10) = ? (you said {value:.4g})",
+        tr(
+            "torch gives a different value; count the decays up to epoch 25: floor(25 / 10) = ? (you said {value})",
+            value=f"{value:.4g}",
+        ),
     )
 
 
+@answer_check
 def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
     """Exercise 2: ``StepLR(step_size, gamma)`` from lr 0.1 must give lr 0.001 (within 1 %) at epoch 60.
 
@@ -70,29 +77,40 @@ def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
     not yet: at epoch 60 torch gives 0.1 * 0.5**floor(60 / 10) = 1.563e-03, not 1e-03. ...
     """
     if step_size is None or gamma is None:
-        return Verdict(False, "no answer yet: set step_size (an int) and gamma (a number) and run the cell again.")
-    if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral):
-        raise TypeError(
-            f"step_size must be an int (epochs between decays), got {type(step_size).__name__} {step_size!r}"
+        return Verdict(False, tr("no answer yet: set step_size (an int) and gamma (a number) and run the cell again."))
+    g = number(gamma, "gamma")  # both kinds first: a wrong kind raises whatever the other value is
+    size = whole(step_size, "step_size", tr("a whole number (of epochs between decays)"), tr("epochs"))
+    size = length(size, "step_size", tr("the epochs between decays"))
+    if not 0 < g < 1:
+        return Verdict(
+            False,
+            tr(
+                "gamma={gamma} does not decay the lr: StepLR multiplies it by gamma at each decay, so 0 < gamma < 1.",
+                gamma=f"{g:.4g}",
+            ),
         )
-    if step_size < 1:
-        raise ValueError(f"step_size must be at least 1 epoch, got {step_size}")
-    g = _number(gamma, "gamma")
-    if g is None or not 0 < g <= 1:
-        raise ValueError(f"gamma must be in (0, 1] to decay the lr, got {gamma!r}")
-    step_size = int(step_size)
-    n_decays = TARGET_EPOCH // step_size
-    got = float(torch_lr_curve("StepLR", TARGET_EPOCH + 1, base_lr=BASE_LR, step_size=step_size, gamma=g)[TARGET_EPOCH])
-    formula = f"0.1 * {g:.4g}**floor(60 / {step_size})"
-    if math.isclose(got, TARGET_LR, rel_tol=RTOL):
-        return Verdict(True, f"{formula} = {got:.3e} at epoch 60.")
+    n_decays = TARGET_EPOCH // size
     if n_decays == 0:
-        return Verdict(False, f"with step_size={step_size} the first decay comes after epoch 60: the lr is still 0.1.")
+        return Verdict(
+            False,
+            tr("with step_size={step_size} the first decay comes after epoch 60: the lr is still 0.1.", step_size=size),
+        )
+    got = float(torch_lr_curve("StepLR", TARGET_EPOCH + 1, base_lr=BASE_LR, step_size=size, gamma=g)[TARGET_EPOCH])
+    formula = f"0.1 * {g:.4g}**floor(60 / {size})"
+    if math.isclose(got, TARGET_LR, rel_tol=RTOL):
+        return Verdict(True, tr("{formula} = {lr} at epoch 60.", formula=formula, lr=f"{got:.3e}"))
     needed = (TARGET_LR / BASE_LR) ** (1 / n_decays)
     return Verdict(
         False,
-        f"at epoch 60 torch gives {formula} = {got:.3e}, not 1e-03. With step_size={step_size} there are "
-        f"{n_decays} decays by epoch 60, so gamma**{n_decays} must be 0.01: gamma = {needed:.4g}.",
+        tr(
+            "at epoch 60 torch gives {formula} = {lr}, not 1e-03. With step_size={step_size} there are "
+            "{decays} decays by epoch 60, so gamma**{decays} must be 0.01: gamma = {needed}.",
+            formula=formula,
+            lr=f"{got:.3e}",
+            step_size=size,
+            decays=n_decays,
+            needed=f"{needed:.4g}",
+        ),
     )
 
 
@@ -117,6 +135,7 @@ def wrong_order_lrs(n_epochs: int, step_size: int = 10, gamma: float = 0.5) -> l
     return used
 
 
+@answer_check
 def check_first_halved_epoch(answer: int | None) -> Verdict:
     """Exercise 3: with the wrong call order, the first epoch that trains with lr 0.05 (``step_size=10``).
 
@@ -125,32 +144,34 @@ def check_first_halved_epoch(answer: int | None) -> Verdict:
     """
     if answer is None:
         return Verdict(
-            False, "no answer yet: set answer to an epoch number (an int, counted from 0) and run the cell again."
+            False, tr("no answer yet: set answer to an epoch number (an int, counted from 0) and run the cell again.")
         )
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"answer must be an epoch number (int), got {type(answer).__name__} {answer!r}")
+    epoch = whole(answer, asked=tr("a whole number (an epoch, counted from 0)"), unit=tr("epochs"))
     used = wrong_order_lrs(20)
-    truth = next(epoch for epoch, lr in enumerate(used) if lr < BASE_LR)
-    if answer == truth:
+    truth = next(e for e, lr in enumerate(used) if lr < BASE_LR)
+    if epoch == truth:
         return Verdict(
             True,
-            "every value comes one epoch early: the lr seen by epoch t is torch's value for epoch t + 1, "
-            f"so 0.05 arrives at epoch {truth}.",
+            tr(
+                "every value comes one epoch early: the lr seen by epoch t is torch's value for epoch t + 1, "
+                "so 0.05 arrives at epoch {epoch}.",
+                epoch=truth,
+            ),
         )
-    if answer == truth + 1:
+    if epoch == truth + 1:
         return Verdict(
-            False, "10 is right for the correct order; with scheduler.step() first, the whole schedule moves."
+            False, tr("10 is right for the correct order; with scheduler.step() first, the whole schedule moves.")
         )
-    if answer == truth + 2:
+    if epoch == truth + 2:
         return Verdict(
-            False, "the schedule moves earlier, not later: the first scheduler.step() happens before epoch 0 trains."
+            False,
+            tr("the schedule moves earlier, not later: the first scheduler.step() happens before epoch 0 trains."),
         )
-    return Verdict(False, f"not epoch {answer}: run wrong_order_lrs(12) and find the first 0.05.")
+    return Verdict(False, tr("not epoch {epoch}: run wrong_order_lrs(12) and find the first 0.05.", epoch=epoch))
 
 
 LOOP_EPOCHS = 5
 LOOP_BATCHES = 4
-LOOP_WHAT = "StepLR(step_size=2, gamma=0.5) stepped per epoch"
 
 
 def intended_step_lr_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES) -> np.ndarray:
@@ -159,7 +180,7 @@ def intended_step_lr_loop(epochs: int = LOOP_EPOCHS, batches: int = LOOP_BATCHES
     >>> intended_step_lr_loop(3, 2).tolist()
     [0.1, 0.1, 0.1, 0.1, 0.05, 0.05]
     """
-    return np.repeat(lr_curve("StepLR", epochs, base_lr=BASE_LR, step_size=2, gamma=0.5), batches)
+    return per_epoch_lrs("StepLR", epochs, batches, step_size=2, gamma=0.5)
 
 
 def check_step_lr_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> Verdict:
@@ -175,15 +196,6 @@ def check_step_lr_loop(loop: Callable[[torch.optim.Optimizer], Any] | None) -> V
     >>> check_step_lr_loop(loop)  # doctest: +ELLIPSIS
     right: your loop used the intended lr at all 20 optimizer steps of StepLR(step_size=2, gamma=0.5) ...
     """
-    per_epoch = lr_curve("StepLR", LOOP_EPOCHS + 1, base_lr=BASE_LR, step_size=2, gamma=0.5)
-    mistakes = {
-        "Every epoch trained with the next epoch's lr: scheduler.step() runs at the start of the epoch, before its "
-        "optimizer steps (torch warns about this once). Call it after the batch loop.": np.repeat(
-            per_epoch[1:], LOOP_BATCHES
-        ),
-        "Stepped after every batch, StepLR counts batches: step_size=2 means 2 batches. Call scheduler.step() once "
-        "per epoch, after the batch loop.": lr_curve(
-            "StepLR", LOOP_EPOCHS * LOOP_BATCHES, base_lr=BASE_LR, step_size=2, gamma=0.5
-        ),
-    }
-    return check_loop(loop, intended_step_lr_loop(), LOOP_WHAT, per_epoch=LOOP_BATCHES, mistakes=mistakes)
+    what = tr("StepLR(step_size=2, gamma=0.5) stepped per epoch")
+    mistakes = epoch_mistakes("StepLR", LOOP_EPOCHS, LOOP_BATCHES, step_size=2, gamma=0.5)
+    return check_loop(loop, intended_step_lr_loop(), what, mistakes=mistakes)

@@ -10,14 +10,15 @@ right: StepLR starts counting at the milestone (epoch 4), so its first cut is at
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..curves.shorthand import torch_sequential_curve
+from ..text.i18n import tr
 from . import Verdict
+from .answers import answer_check, number, shown, wholes
 from .loop_check import check_loop
 
 BASE_LR = 0.1
@@ -45,6 +46,7 @@ def wsd_stages(decay_steps: int = WSD_DECAY) -> list[tuple[str, dict[str, Any]]]
     ]
 
 
+@answer_check
 def check_restart_lr(answer: float | None) -> Verdict:
     """Exercise 1: the lr at epoch 6 of SequentialLR([LinearLR(0.1, 5), StepLR(3, 0.5)], milestones=[4]) from 0.1.
 
@@ -52,32 +54,42 @@ def check_restart_lr(answer: float | None) -> Verdict:
     not yet: 0.025 = 0.1 * 0.5**floor(6 / 3) counts StepLR's epochs from 0 of the run; ...
     """
     if answer is None:
-        return Verdict(False, "no answer yet: set answer to the learning rate (a number) and run the cell again.")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise TypeError(f"answer must be a number, got {type(answer).__name__} {answer!r}")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError(f"answer must be a finite number, got {answer!r}")
+        return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
+    value = number(answer, asked=tr("a number (the lr at epoch 6)"))
     truth = float(torch_sequential_curve(RESTART_STAGES, RESTART_MILESTONES, RESTART_EPOCH + 1, BASE_LR)[-1])
     if math.isclose(value, truth, rel_tol=1e-2):
         return Verdict(
             True,
-            "StepLR starts counting at the milestone (epoch 4), so its first cut is at epoch 4 + 3 = 7; "
-            f"epoch 6 is still {truth:.3g}.",
+            tr(
+                "StepLR starts counting at the milestone (epoch 4), so its first cut is at epoch 4 + 3 = 7; "
+                "epoch 6 is still {lr}.",
+                lr=f"{truth:.3g}",
+            ),
         )
     hints = {
-        0.025: "0.025 = 0.1 * 0.5**floor(6 / 3) counts StepLR's epochs from 0 of the run; SequentialLR restarts "
-        "its count at 0 at the milestone.",
-        0.05: "one cut already? StepLR's count is 6 - 4 = 2 at epoch 6, and it cuts when its count reaches 3.",
-        0.082: "that is LinearLR's value at epoch 4; from the milestone on only StepLR acts, starting from base_lr.",
-        0.01: "0.01 is LinearLR's start; at epoch 6 StepLR is in charge.",
+        0.025: tr(
+            "0.025 = 0.1 * 0.5**floor(6 / 3) counts StepLR's epochs from 0 of the run; SequentialLR restarts "
+            "its count at 0 at the milestone."
+        ),
+        0.05: tr("one cut already? StepLR's count is 6 - 4 = 2 at epoch 6, and it cuts when its count reaches 3."),
+        0.082: tr(
+            "that is LinearLR's value at epoch 4; from the milestone on only StepLR acts, starting from base_lr."
+        ),
+        0.01: tr("0.01 is LinearLR's start; at epoch 6 StepLR is in charge."),
     }
     for wrong, hint in hints.items():
         if math.isclose(value, wrong, rel_tol=1e-2):
             return Verdict(False, hint)
-    return Verdict(False, f"torch gives a different value (you said {value:.4g}); whose count is it at epoch 6?")
+    return Verdict(
+        False,
+        tr(
+            "torch gives a different value (you said {value}); whose count is it at epoch 6?",
+            value=f"{value:.4g}",
+        ),
+    )
 
 
+@answer_check
 def check_wsd_milestones(answer: list[int] | None) -> Verdict:
     """Exercise 2: SequentialLR milestones for ``wsd_stages()`` so the run of 100 epochs decays over its last 20.
 
@@ -87,35 +99,76 @@ def check_wsd_milestones(answer: list[int] | None) -> Verdict:
     not yet: milestones are epochs where the next stage starts, not stage lengths; ...
     """
     if answer is None:
-        return Verdict(False, "no answer yet: set answer to a list of two ints such as [5, 50] and run the cell again.")
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple)):
-        raise TypeError(f"answer must be a list of two ints, got {type(answer).__name__} {answer!r}")
-    if len(answer) != 2 or not all(isinstance(m, numbers.Integral) and not isinstance(m, bool) for m in answer):
-        raise ValueError(f"answer must be a list of two ints (three stages need two milestones), got {answer!r}")
-    answer = [int(m) for m in answer]
-    if answer[1] < answer[0] or answer[0] < 0:
-        return Verdict(False, f"milestones must be epochs >= 0 that do not decrease, got {answer}")
+        return Verdict(
+            False, tr("no answer yet: set answer to a list of two ints such as [5, 50] and run the cell again.")
+        )
+    milestones = wholes(answer, asked=tr("a list of two whole numbers (epochs)"), unit=tr("epochs"))
+    if len(milestones) != 2:
+        return Verdict(
+            False,
+            tr(
+                "{answer} has {n} milestone(s): three stages need two, the epochs where the second and the third "
+                "start.",
+                answer=milestones,
+                n=len(milestones),
+            ),
+        )
+    if milestones[1] < milestones[0] or milestones[0] < 0:
+        return Verdict(
+            False, tr("milestones must be epochs >= 0 that do not decrease, got {answer}", answer=milestones)
+        )
     truth_milestones = [WSD_WARMUP, WSD_EPOCHS - WSD_DECAY]
-    truth = torch_sequential_curve(wsd_stages(), truth_milestones, WSD_EPOCHS, BASE_LR)
-    theirs = torch_sequential_curve(wsd_stages(), answer, WSD_EPOCHS, BASE_LR)
-    if np.allclose(theirs, truth, rtol=1e-12, atol=0.0):
+    if milestones[1] < WSD_EPOCHS:
+        truth = torch_sequential_curve(wsd_stages(), truth_milestones, WSD_EPOCHS, BASE_LR)
+        theirs = torch_sequential_curve(wsd_stages(), milestones, WSD_EPOCHS, BASE_LR)
+        if np.allclose(theirs, truth, rtol=1e-12, atol=0.0):
+            return Verdict(
+                True,
+                tr(
+                    "warm-up ends at {warmup}, the decay starts at {epochs} - {decay} = {start}, and the last epoch "
+                    "runs at {lr} = base_lr / {decay}.",
+                    warmup=WSD_WARMUP,
+                    epochs=WSD_EPOCHS,
+                    decay=WSD_DECAY,
+                    start=truth_milestones[1],
+                    lr=f"{truth[-1]:.3g}",
+                ),
+            )
+    if milestones == [WSD_WARMUP, WSD_DECAY]:
         return Verdict(
-            True,
-            f"warm-up ends at {WSD_WARMUP}, the decay starts at {WSD_EPOCHS} - {WSD_DECAY} = {truth_milestones[1]}, "
-            f"and the last epoch runs at {truth[-1]:.3g} = base_lr / {WSD_DECAY}.",
+            False,
+            tr("milestones are epochs where the next stage starts, not stage lengths; when does the decay start?"),
         )
-    if answer == [WSD_WARMUP, WSD_DECAY]:
+    if milestones[0] != WSD_WARMUP:
         return Verdict(
-            False, "milestones are epochs where the next stage starts, not stage lengths; when does the decay start?"
+            False,
+            tr(
+                "the warm-up lasts {warmup} epochs (LinearLR total_iters), so the first milestone is?",
+                warmup=WSD_WARMUP,
+            ),
         )
-    if answer[0] != WSD_WARMUP:
+    if milestones[1] >= WSD_EPOCHS:
         return Verdict(
-            False, f"the warm-up lasts {WSD_WARMUP} epochs (LinearLR total_iters), so the first milestone is?"
+            False,
+            tr(
+                "with {answer} the decay starts at epoch {start}, after the run ends (its last epoch is {last}); "
+                "it should get the last {decay} epochs.",
+                answer=shown(milestones),
+                start=shown(milestones[1]),
+                last=WSD_EPOCHS - 1,
+                decay=WSD_DECAY,
+            ),
         )
     return Verdict(
         False,
-        f"with {answer} the decay starts at epoch {answer[1]} and gets {WSD_EPOCHS - answer[1]} epochs of the run; "
-        f"it should get the last {WSD_DECAY}.",
+        tr(
+            "with {answer} the decay starts at epoch {start} and gets {epochs} epochs of the run; it should get the "
+            "last {decay}.",
+            answer=milestones,
+            start=milestones[1],
+            epochs=WSD_EPOCHS - milestones[1],
+            decay=WSD_DECAY,
+        ),
     )
 
 
@@ -147,18 +200,21 @@ def check_warmup_cosine_loop(loop: Callable[[Any], Any] | None) -> Verdict:
     >>> check_warmup_cosine_loop(None)
     not yet: no loop yet: define loop(optimizer) and pass it to the check.
     """
-    what = f"a {LOOP_WARMUP}-step warm-up then a cosine to 0, stepped per batch"
+    what = tr("a {warmup}-step warm-up then a cosine to 0, stepped per batch", warmup=LOOP_WARMUP)
 
     def t_over_w(t: int) -> float:
         return t / LOOP_WARMUP if t < LOOP_WARMUP else warmup_cosine_factor(t)
 
     mistakes = {
-        "your first optimizer step used lr 0: a warm-up written t / w gives f(0) = 0, so step 0 is wasted; "
-        "write (t + 1) / w.": _warmup_cosine_lrs(t_over_w),
-        f"your lr changes once per epoch: scheduler.step() runs after the batch loop, so each value is used "
-        f"for {LOOP_BATCHES} batches; call it after every optimizer.step() (the factor counts batches).": (
-            _warmup_cosine_lrs(warmup_cosine_factor, per_batch=False)
-        ),
+        tr(
+            "your first optimizer step used lr 0: a warm-up written t / w gives f(0) = 0, so step 0 is wasted; "
+            "write (t + 1) / w."
+        ): _warmup_cosine_lrs(t_over_w),
+        tr(
+            "your lr changes once per epoch: scheduler.step() runs after the batch loop, so each value is used "
+            "for {batches} batches; call it after every optimizer.step() (the factor counts batches).",
+            batches=LOOP_BATCHES,
+        ): _warmup_cosine_lrs(warmup_cosine_factor, per_batch=False),
     }
     return check_loop(loop, _warmup_cosine_lrs(warmup_cosine_factor), what, mistakes=mistakes)
 

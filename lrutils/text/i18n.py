@@ -100,7 +100,7 @@ def tr(template: str, /, **fields: Any) -> str:
     'lower on 8 of 10 seeds'
     """
     text = catalog(_current).get(template, template) if _current != "en" else template
-    return text.format(**fields)
+    return text.format(**fields) if fields else text  # no fields: the caller fills it in with .format
 
 
 __all__ = [

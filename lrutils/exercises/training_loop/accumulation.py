@@ -9,8 +9,12 @@ import numpy as np
 import torch
 
 from ...curves.closed_form import lr_curve
-from ...training.loops import CaughtWarnings, LrRecorder, batch, loss_of, two_part_model
-from .. import Verdict
+from ...text.i18n import tr
+from ...training.loops import CaughtWarnings, LrRecorder, batch, describe_error, loss_of, two_part_model
+from .. import Verdict, limits
+from ..answers import function
+from ..limits import run_learner
+from ..loop_check import scheduler_steps
 
 ACCUM_K = 4
 ACCUM_MICRO_BATCHES = 96
@@ -67,26 +71,59 @@ def check_accumulation(train: Callable[[torch.nn.Module, torch.optim.Optimizer, 
     False
     """
     if train is None:
-        return Verdict(False, "write a function train(model, optimizer, micro_batches) with its loop and pass it in.")
-    if not callable(train):
-        raise TypeError(f"train must be a function train(model, optimizer, micro_batches), got {type(train).__name__}")
+        return Verdict(
+            False, tr("write a function train(model, optimizer, micro_batches) with its loop and pass it in.")
+        )
+    function(train, "train(model, optimizer, micro_batches)")
     model, optimizer = _fresh_accumulation_setup()
-    with LrRecorder(optimizer) as used, CaughtWarnings() as caught:
-        try:
-            train(model, optimizer, accumulation_batches())
-        except Exception as err:  # the learner's code: report it, do not crash the notebook
-            return Verdict(False, f"your function raised {type(err).__name__}: {err}")
-    lrs = used.lrs[:, 0] if used.lrs.size else np.empty(0)
-    warned = " (torch warned: 'Detected call of `lr_scheduler.step()` before `optimizer.step()`'.)"
-    warned = warned if any("before `optimizer.step()`" in t for t in caught.texts) else ""
+    with LrRecorder(optimizer) as used, CaughtWarnings() as caught, scheduler_steps(optimizer) as stepped:
+        outcome = run_learner(train, model, optimizer, accumulation_batches())
+    if outcome.out_of_time:
+        return Verdict(
+            False,
+            tr(
+                "your function was still running after {seconds:g} seconds and was stopped, after {n} optimizer "
+                "steps: does every loop in it end?",
+                seconds=limits.TIME_LIMIT,
+                n=used.steps,
+            ),
+        )
+    if outcome.error is not None:
+        return Verdict(False, tr("your function raised {error}", error=describe_error(outcome.error)))
+    if np.any(used.group_counts != 1) or len(optimizer.param_groups) != 1:
+        return Verdict(
+            False,
+            tr("your function changed the optimizer's param groups; the exercise trains the one group it gets."),
+        )
+    lrs = used.lrs[:, 0] if used.steps else np.empty(0)
+    torch_warned = any(
+        "before `optimizer.step()`" in text
+        for text, from_torch in zip(caught.texts, caught.from_torch, strict=True)
+        if from_torch
+    )
+    warned = tr("(torch warned: 'Detected call of `lr_scheduler.step()` before `optimizer.step()`'.)")
     n, want_n = len(lrs), ACCUM_OPTIMIZER_STEPS
     if n != want_n:
         return Verdict(
             False,
-            f"optimizer.step() ran {n} times; with {ACCUM_MICRO_BATCHES} micro-batches and k = {ACCUM_K} it should "
-            f"run {want_n} times, once after every {ACCUM_K}th micro-batch.",
+            tr(
+                "optimizer.step() ran {n} times; with {micro} micro-batches and k = {k} it should run {want} times, "
+                "once after every {k}th micro-batch.",
+                n=n,
+                micro=ACCUM_MICRO_BATCHES,
+                k=ACCUM_K,
+                want=want_n,
+            ),
         )
     want = _accumulation_curve(ACCUM_WARMUP, want_n - ACCUM_WARMUP)
+    if _close(lrs, want) and stepped[0] == 0:
+        return Verdict(
+            False,
+            tr(
+                "no scheduler stepped the lr: your function used the intended lrs, but it set them itself. The "
+                "exercise asks a scheduler to set them: build one on the optimizer and call its step()."
+            ),
+        )
     if _close(lrs, want):
         reference_model, reference_optimizer = _fresh_accumulation_setup()
         _reference_accumulation(reference_model, reference_optimizer, accumulation_batches())
@@ -97,49 +134,76 @@ def check_accumulation(train: Callable[[torch.nn.Module, torch.optim.Optimizer, 
         if not same:
             return Verdict(
                 False,
-                "the lrs are right, but the weights differ from the reference loop's: divide each micro-batch loss "
-                f"by k = {ACCUM_K}, and call optimizer.zero_grad() after each optimizer.step(), not per micro-batch.",
+                tr(
+                    "the lrs are right, but the weights differ from the reference loop's: divide each micro-batch "
+                    "loss by k = {k}, and call optimizer.zero_grad() after each optimizer.step(), not per "
+                    "micro-batch.",
+                    k=ACCUM_K,
+                ),
             )
         return Verdict(
             True,
-            f"{want_n} optimizer steps, each with the lr of the {want_n}-step schedule: warm-up over "
-            f"{ACCUM_WARMUP} optimizer steps, T_max = {want_n} - {ACCUM_WARMUP} = {want_n - ACCUM_WARMUP}.",
+            tr(
+                "{n} optimizer steps, each with the lr of the {n}-step schedule: warm-up over {warmup} optimizer "
+                "steps, T_max = {n} - {warmup} = {t_max}.",
+                n=want_n,
+                warmup=ACCUM_WARMUP,
+                t_max=want_n - ACCUM_WARMUP,
+            ),
         )
     long = _accumulation_curve(ACCUM_WARMUP, want_n - ACCUM_WARMUP, ACCUM_MICRO_BATCHES + 1)
     per_micro = [long[np.arange(want_n) * ACCUM_K + ACCUM_K - 1 + shift] for shift in (0, 1)]
     if any(_close(lrs, p) for p in per_micro):
-        return Verdict(
-            False,
-            f"the scheduler stepped once per micro-batch, {ACCUM_K}x too fast: the warm-up was over before the "
-            f"second optimizer step and the cosine reached 0 a quarter of the way in. Call scheduler.step() once "
-            f"per optimizer step.{warned}",
+        message = tr(
+            "the scheduler stepped once per micro-batch, {k}x too fast: the warm-up was over before the second "
+            "optimizer step and the cosine reached 0 a quarter of the way in. Call scheduler.step() once per "
+            "optimizer step.",
+            k=ACCUM_K,
         )
+        return Verdict(False, f"{message} {warned}" if torch_warned else message)
     micro_lengths = _accumulation_curve(ACCUM_WARMUP * ACCUM_K, (want_n - ACCUM_WARMUP) * ACCUM_K)
     if _close(lrs, micro_lengths):
         return Verdict(
             False,
-            f"warm-up {ACCUM_WARMUP * ACCUM_K} and T_max {(want_n - ACCUM_WARMUP) * ACCUM_K} count micro-batches, but "
-            f"the scheduler steps once per optimizer step: the schedule runs {ACCUM_K}x too slowly and never ends. "
-            f"Count optimizer steps ({ACCUM_MICRO_BATCHES} / {ACCUM_K} = {want_n}).",
+            tr(
+                "warm-up {warmup} and T_max {t_max} count micro-batches, but the scheduler steps once per optimizer "
+                "step: the schedule runs {k}x too slowly and never ends. Count optimizer steps ({micro} / {k} = "
+                "{n}).",
+                warmup=ACCUM_WARMUP * ACCUM_K,
+                t_max=(want_n - ACCUM_WARMUP) * ACCUM_K,
+                k=ACCUM_K,
+                micro=ACCUM_MICRO_BATCHES,
+                n=want_n,
+            ),
         )
     if _close(lrs, _accumulation_curve(ACCUM_WARMUP, want_n)):
         return Verdict(
             False,
-            f"T_max counts the steps after the warm-up: {want_n} - {ACCUM_WARMUP} = {want_n - ACCUM_WARMUP}, "
-            f"so that the cosine ends at the last step.",
+            tr(
+                "T_max counts the steps after the warm-up: {n} - {warmup} = {t_max}, so that the cosine ends at the "
+                "last step.",
+                n=want_n,
+                warmup=ACCUM_WARMUP,
+                t_max=want_n - ACCUM_WARMUP,
+            ),
         )
     if _close(lrs, _accumulation_curve(ACCUM_WARMUP, want_n - ACCUM_WARMUP, want_n + 1)[1:]):
-        return Verdict(
-            False,
-            f"every step used the next step's lr: scheduler.step() runs before optimizer.step(), so the first "
-            f"value of the warm-up is never used.{warned}",
+        message = tr(
+            "every step used the next step's lr: scheduler.step() runs before optimizer.step(), so the first "
+            "value of the warm-up is never used."
         )
+        return Verdict(False, f"{message} {warned}" if torch_warned else message)
     k = int(np.argmax(np.abs(lrs - want) > 1e-12 * ACCUM_LR + 1e-9 * np.abs(want)))
-    return Verdict(
-        False,
-        f"optimizer step {k} used lr {lrs[k]:.6g}; the intended schedule has {want[k]:.6g} there "
-        f"(warm-up over {ACCUM_WARMUP} optimizer steps from {ACCUM_START_FACTOR} * lr, then a cosine to 0).{warned}",
+    message = tr(
+        "optimizer step {step} used lr {used}; the intended schedule has {want} there (warm-up over {warmup} "
+        "optimizer steps from {start} * lr, then a cosine to 0).",
+        step=k,
+        used=f"{lrs[k]:.6g}",
+        want=f"{want[k]:.6g}",
+        warmup=ACCUM_WARMUP,
+        start=ACCUM_START_FACTOR,
     )
+    return Verdict(False, f"{message} {warned}" if torch_warned else message)
 
 
 __all__ = [

@@ -8,8 +8,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...text.i18n import tr
 from ...training.loops import resume_roundtrip, two_part_model
-from .. import Verdict
+from .. import Verdict, limits
+from ..answers import function
+from ..limits import run_learner
 
 RESUME_STEPS = 40
 RESUME_AT = 25
@@ -92,55 +95,82 @@ def check_resume(resume: Callable[[dict[str, Any]], Any] | None) -> Verdict:
     """
     if resume is None:
         return Verdict(
-            False, "write a function resume(checkpoint) that returns (model, optimizer, scheduler) and pass it in."
+            False,
+            tr("write a function resume(checkpoint) that returns (model, optimizer, scheduler) and pass it in."),
         )
-    if not callable(resume):
-        raise TypeError(f"resume must be a function resume(checkpoint), got {type(resume).__name__}")
-    got = resume_roundtrip(make_run, resume, RESUME_STEPS, RESUME_AT)
+    function(resume, "resume(checkpoint)")
+    ran = run_learner(resume_roundtrip, make_run, resume, RESUME_STEPS, RESUME_AT)
+    if ran.out_of_time:
+        return Verdict(
+            False,
+            tr(
+                "resume(checkpoint) was still running after {seconds:g} seconds and was stopped: does every loop "
+                "in it end?",
+                seconds=limits.TIME_LIMIT,
+            ),
+        )
+    if ran.error is not None:  # resume_roundtrip keeps the learner's errors: this one is the check's own
+        raise ran.error
+    got = ran.value
     if got.error is not None:
-        hint = ""
         if "initial_lr" in got.error:
-            hint = " Build the scheduler without last_epoch and load its state_dict instead."
-        elif "Tried to step" in got.error:
-            hint = (
-                " OneCycleLR counted more steps than total_steps: its count comes back with its state_dict "
+            hint = tr("Build the scheduler without last_epoch and load its state_dict instead.")
+            return Verdict(False, f"{got.error}. {hint}")
+        if "Tried to step" in got.error:
+            hint = tr(
+                "OneCycleLR counted more steps than total_steps: its count comes back with its state_dict "
                 "(last_epoch=step passed by hand counts the constructor's step once more)."
             )
-        return Verdict(False, f"{got.error}.{hint}")
+            return Verdict(False, f"{got.error}. {hint}")
+        return Verdict(False, f"{got.error}.")
     if got.matches:
         if got.weights_match:
             return Verdict(
                 True,
-                f"all {RESUME_STEPS} lrs and the final weights equal the uninterrupted run's, bit for bit: the model, "
-                "the optimizer (lr, beta1, AdamW's moments) and the scheduler (its step count) all came back.",
+                tr(
+                    "all {steps} lrs and the final weights equal the uninterrupted run's, bit for bit: the model, "
+                    "the optimizer (lr, beta1, AdamW's moments) and the scheduler (its step count) all came back.",
+                    steps=RESUME_STEPS,
+                ),
             )
         return Verdict(
             False,
-            "every lr matches, but the final weights do not: load the model's state_dict, and the optimizer's "
-            "(it holds AdamW's moment estimates, not only the lr).",
+            tr(
+                "every lr matches, but the final weights do not: load the model's state_dict, and the optimizer's "
+                "(it holds AdamW's moment estimates, not only the lr)."
+            ),
         )
     k = got.first_difference
     assert k is not None  # not matching and no error: some step differs
     for wrong, why in (
         (
             _resume_without_scheduler_state,
-            "the scheduler's state was not loaded, so OneCycleLR began its cycle again from step 0 after resuming; "
-            "load checkpoint['scheduler'] into it.",
+            tr(
+                "the scheduler's state was not loaded, so OneCycleLR began its cycle again from step 0 after "
+                "resuming; load checkpoint['scheduler'] into it."
+            ),
         ),
         (
             _resume_scheduler_built_after_load,
-            "the scheduler was built after optimizer.load_state_dict: its constructor wrote max_lr / div_factor "
-            "into the optimizer, and loading its state_dict does not undo that. Build the scheduler first, then "
-            "load the optimizer, then the scheduler.",
+            tr(
+                "the scheduler was built after optimizer.load_state_dict: its constructor wrote max_lr / div_factor "
+                "into the optimizer, and loading its state_dict does not undo that. Build the scheduler first, then "
+                "load the optimizer, then the scheduler."
+            ),
         ),
     ):
         if np.array_equal(resume_roundtrip(make_run, wrong, RESUME_STEPS, RESUME_AT).resumed, got.resumed):
-            return Verdict(False, f"from step {k} the lr differs: {why}")
+            return Verdict(False, tr("from step {step} the lr differs: {why}", step=k, why=why))
     ours, theirs = got.resumed[k, 0], got.uninterrupted[k, 0]
     return Verdict(
         False,
-        f"step {k} used lr {ours:.6g}; the uninterrupted run used {theirs:.6g}. Build model, optimizer and "
-        "scheduler as make_run() does, then load the three state_dicts (the optimizer's before the scheduler's).",
+        tr(
+            "step {step} used lr {ours}; the uninterrupted run used {theirs}. Build model, optimizer and scheduler "
+            "as make_run() does, then load the three state_dicts (the optimizer's before the scheduler's).",
+            step=k,
+            ours=f"{ours:.6g}",
+            theirs=f"{theirs:.6g}",
+        ),
     )
 
 

@@ -97,10 +97,25 @@ class Roundtrip:
         return None if len(self.resumed) == len(self.uninterrupted) else n
 
 
-def _as_run(value: Any, who: str) -> Run:
+def _not_a_run(value: Any, who: str) -> str | None:
+    """What is wrong with ``value`` as the ``(model, optimizer, scheduler)`` that ``who`` returned, or None."""
+    if value is None:
+        return tr("{who} returned None; it must return (model, optimizer, scheduler)", who=who)
     ok = isinstance(value, (tuple, list)) and len(value) == 3
     if not ok or not isinstance(value[0], torch.nn.Module) or not isinstance(value[1], torch.optim.Optimizer):
-        raise TypeError(f"{who} must return (model, optimizer, scheduler), got {type(value).__name__} {value!r:.80}")
+        return tr(
+            "{who} must return (model, optimizer, scheduler), got {kind} {value}",
+            who=who,
+            kind=type(value).__name__,
+            value=f"{value!r:.80}",
+        )
+    return None
+
+
+def _as_run(value: Any, who: str) -> Run:
+    problem = _not_a_run(value, who)
+    if problem is not None:
+        raise TypeError(problem)
     return value[0], value[1], value[2]
 
 
@@ -137,17 +152,30 @@ def resume_roundtrip(
     saved = checkpoint(model, optimizer, scheduler, step=stop_at)
     with CaughtWarnings() as caught:
         try:
-            model, optimizer, scheduler = _as_run(resume(saved), "resume(checkpoint)")
+            returned = resume(saved)
         except Exception as err:  # the learner's code: report it, do not crash the notebook
-            return Roundtrip(full, first, stop_at, f"resume(checkpoint) raised {describe_error(err)}")
+            error = tr("resume(checkpoint) raised {error}", error=describe_error(err))
+            return Roundtrip(full, first, stop_at, error)
+        problem = _not_a_run(returned, "resume(checkpoint)")
+        if problem is not None:
+            return Roundtrip(full, first, stop_at, problem)
+        model, optimizer, scheduler = returned[0], returned[1], returned[2]
         with LrRecorder(optimizer) as used:
             error = None
             try:
                 run_steps(model, optimizer, scheduler, n_steps - stop_at, start=stop_at)
             except Exception as err:  # e.g. OneCycleLR's "Tried to step"
-                error = f"after {stop_at + len(used.lrs)} optimizer steps the resumed run raised {describe_error(err)}"
-    if used.lrs.shape[1] != first.shape[1]:
-        error = f"the resumed optimizer has {used.lrs.shape[1]} param groups, the saved one {first.shape[1]}"
+                error = tr(
+                    "after {n} optimizer steps the resumed run raised {error}",
+                    n=stop_at + used.steps,
+                    error=describe_error(err),
+                )
+    if used.lrs.shape[1] != first.shape[1] or np.any(used.group_counts != first.shape[1]):
+        error = tr(
+            "the resumed optimizer has {groups} param groups, the saved one {saved}",
+            groups=used.lrs.shape[1],
+            saved=first.shape[1],
+        )
         return Roundtrip(full, first, stop_at, error, caught.texts)
     resumed = np.concatenate([first, used.lrs])
     weights = None
