@@ -30,8 +30,8 @@ help:
 	@echo "make test-browser  run every notebook in headless Chromium through JupyterLab"
 	@echo "make lock          rewrite $(LOCK) from what .venv holds"
 	@echo "make test-torch-next  unit tests + strict nbval with torch $(TORCH_NEXT) in .venv-torch-next (slow, GBs)"
-	@echo "make test-pythons  unit tests on Python $(PYTHON_VERSIONS) with the newest packages (slow, GBs)"
-	@echo "make test-floor    unit tests with the lowest versions pyproject.toml allows"
+	@echo "make test-pythons  unit tests on Python $(PYTHON_VERSIONS), newest packages (NBVAL=1: + nbval; GBs)"
+	@echo "make test-floor    unit tests with the lowest versions pyproject.toml allows (NBVAL=1: + nbval)"
 
 setup: $(STAMP)
 
@@ -46,6 +46,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --no-deps torch==2.13.0 $(TORCH_INDEX)
 	$(PY) -m pip install --quiet -r $(LOCK) -e ".[dev]"
+	# The distribution was named lrutils before (as is an unrelated PyPI project with an `lrutils`
+	# package): drop that name from an older .venv, so only lr-scheduler-notebooks provides lrutils.
+	$(PY) -m pip uninstall --quiet --yes lrutils
 	touch $(STAMP)
 
 # Bound to localhost, token authentication left on (open the link it prints). Jupyter refuses to
@@ -145,8 +148,8 @@ test-pythons: $(foreach v,$(PYTHON_VERSIONS),.venv-py$(v)/.installed)
 	done; exit $$status
 
 # The lowest version of each runtime dependency pyproject allows (tools/floor_requirements.py), the
-# rest from the lock, on this Python: proves the lower bounds. Unit tests only: the saved outputs
-# belong to the lock.
+# rest from the lock, on this Python: proves the lower bounds. Unit tests; `make test-floor NBVAL=1`
+# adds strict nbval (the saved outputs belong to the lock, so that one only reports what holds).
 FLOOR_VENV := .venv-floor
 $(FLOOR_VENV)/.installed: pyproject.toml $(LOCK) tools/floor_requirements.py
 	test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
@@ -158,7 +161,8 @@ $(FLOOR_VENV)/.installed: pyproject.toml $(LOCK) tools/floor_requirements.py
 
 test-floor: $(FLOOR_VENV)/.installed
 	$(FLOOR_VENV)/bin/python tools/versions.py
-	$(export_notice) $(FLOOR_VENV)/bin/python -m pytest tests lrutils --ignore=tests/browser -q $(XDIST) $(OFF_LOCK_PYTEST)
+	$(export_notice) $(FLOOR_VENV)/bin/python -m pytest tests lrutils $(if $(NBVAL),notebooks $(NBVAL_FLAGS)) \
+		--ignore=tests/browser -q $(XDIST) $(OFF_LOCK_PYTEST)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -131,6 +131,8 @@ def test_the_installed_packages_are_the_lock() -> None:
         if installed != pinned:
             wrong[name] = (pinned, installed)
     assert not wrong, f"(locked, installed): {wrong}; run `make setup` (or rm .venv/.installed first)"
+    with pytest.raises(PackageNotFoundError):  # our old name, or PyPI's unrelated project that has an `lrutils` too
+        version("lrutils")
 
 
 def test_browser_installer_pin_fits_the_browser_extra() -> None:
