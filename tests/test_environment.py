@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import sysconfig
 import tomllib
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distributions, version
 from pathlib import Path
 
 import pytest
@@ -131,8 +132,10 @@ def test_the_installed_packages_are_the_lock() -> None:
         if installed != pinned:
             wrong[name] = (pinned, installed)
     assert not wrong, f"(locked, installed): {wrong}; run `make setup` (or rm .venv/.installed first)"
-    with pytest.raises(PackageNotFoundError):  # our old name, or PyPI's unrelated project that has an `lrutils` too
-        version("lrutils")
+    # Our old name, or PyPI's unrelated project that ships an `lrutils` package too. Only this venv's
+    # site-packages count: an old build's lrutils.egg-info in the working tree is no installation.
+    installed = {canonical(d.metadata["Name"]) for d in distributions(path=[sysconfig.get_paths()["purelib"]])}
+    assert DIST_NAME in installed and "lrutils" not in installed
 
 
 def test_browser_installer_pin_fits_the_browser_extra() -> None:
