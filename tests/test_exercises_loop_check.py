@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 import warnings
 
 import numpy as np
@@ -178,9 +177,7 @@ def test_a_loop_that_never_ends_without_steps_is_stopped_by_the_time_limit(monke
         while True:
             pass
 
-    started = time.monotonic()
-    verdict = check_loop(endless, INTENDED, WHAT)
-    assert time.monotonic() - started < 3
+    verdict = check_loop(endless, INTENDED, WHAT)  # returns at all only because the limit stopped it
     assert not verdict.correct and "still running after 0.3 seconds" in verdict.message
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 import warnings
 from typing import Any
 
@@ -206,16 +205,13 @@ def test_restored_even_when_the_sweep_fails() -> None:
     assert_same(optimizer.state_dict(), opt_state, "optimizer")
 
 
-def test_no_warnings_and_fast() -> None:
+def test_no_warnings() -> None:
+    # (its speed is measured by `make bench`, never asserted: a loaded CI machine would fail it)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         lr_range_test(num_iter=20)
-        start = time.perf_counter()
         lr_range_test(end_lr=1e4)
-        r = lr_range_test()
-        seconds = time.perf_counter() - start
-        plot_range_test(r)
-    assert seconds < 2.0  # about 0.1 s for both on one core; generous for slow CI machines
+        plot_range_test(lr_range_test())
 
 
 def test_plot_returns_a_figure_and_marks_the_suggestion(default: RangeTestResult) -> None:

@@ -17,7 +17,7 @@ PACKAGES = [
     "pytest",
     "hypothesis",
     "ruff",
-    "lrutils",
+    "lr-scheduler-notebooks",  # lrutils' distribution (PyPI's `lrutils` is another project)
 ]
 
 
