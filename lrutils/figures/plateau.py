@@ -40,7 +40,7 @@ def _colours(labels: Sequence[str]) -> list[str]:
     """Grey for the blog's sketch; a lone curve in ReduceLROnPlateau's red, several in C0, C1, ...
 
     >>> _colours(["blog's sketch", "torch"]), _colours(["a", "b"])
-    (['grey', 'tab:red'], ['C0', 'C1'])
+    (['grey', '#d55e00'], ['C0', 'C1'])
     """
     own = [label for label in labels if not label.startswith("blog")]
     out, index = [], 0
