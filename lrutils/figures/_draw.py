@@ -36,3 +36,20 @@ def torch_dots(
     every = max(1, len(values) // TORCH_DOTS)
     x = np.arange(len(values)) if x is None else np.asarray(x)
     ax.plot(x[::every], values[::every], "k.", markersize=size, label=label, zorder=4)
+
+
+CHAR_INCHES = 0.075
+"""About the width of one character of the legend's 10 pt font (DejaVu Sans, mostly lower case)."""
+
+
+def legend_columns(labels: list[str], width: float, most: int = 3) -> int:
+    """How many legend columns of ``labels`` fit in ``width`` inches (at least 1, at most ``most``).
+
+    Each column is as wide as the longest label (of its lines) plus the handle and the gaps.
+
+    >>> legend_columns(["StepLR", "constant"], 7.0), legend_columns(["OneCycleLR at the steepest point"] * 6, 7.0)
+    (2, 2)
+    """
+    longest = max(max(len(line) for line in label.split("\n")) for label in labels)
+    column = longest * CHAR_INCHES + 0.6  # handle, padding and the gap between columns
+    return max(1, min(most, len(labels), int(width // column)))
