@@ -53,3 +53,15 @@ def legend_columns(labels: list[str], width: float, most: int = 3) -> int:
     longest = max(max(len(line) for line in label.split("\n")) for label in labels)
     column = longest * CHAR_INCHES + 0.6  # handle, padding and the gap between columns
     return max(1, min(most, len(labels), int(width // column)))
+
+
+def legend_below(fig: Any, handles: list[Any], labels: list[str], most: int = 3, width: float | None = None) -> None:
+    """One frameless legend under the figure's panels (never on a curve), in as many columns as fit.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(7, 3), layout="constrained"); ax = fig.subplots(); line, = ax.plot([1, 2])
+    >>> legend_below(fig, [line], ["one"]); len(fig.legends)
+    1
+    """
+    columns = legend_columns(labels, fig.get_figwidth() if width is None else width, most)
+    fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)

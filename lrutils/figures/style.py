@@ -126,7 +126,7 @@ RC_PARAMS = {
     "lines.linewidth": 2.0,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.prop_cycle": cycler(color=list(PALETTE[:6])) + cycler(linestyle=list(LINESTYLES.values())),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),  # colours only: a line drawn without a style stays solid
 }
 
 
