@@ -386,3 +386,22 @@ def test_the_every_explorer_fixture_covers_every_name() -> None:
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     missing = [name for name in ALL_NAMES if f'explore("{name}"' not in source]
     assert not missing, f"tests/browser/fixtures/03_every_explorer.ipynb shows no explorer for {missing}"
+
+
+COLUMN_PX = 934
+"""JupyterLab's notebook column in a 1366x768 window with the file browser open (lrutils.figures.style)."""
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_picture_and_controls_fit_a_1366x768_screen(name: str) -> None:
+    """The picture is at most 520 px tall, and it and the controls side by side fit the column."""
+    ex = explore(name)
+    width, height = ex.figure.css_size
+    left, right = ex.children
+    controls = int(left.layout.width.removesuffix("px")) + 10  # its right margin
+    assert height <= 520 and controls + int(right.layout.width.removesuffix("px")) <= COLUMN_PX
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ReduceLROnPlateau", "OneCycleLR"])
+def test_live_training_pictures_are_at_most_520_px_tall(name: str) -> None:
+    assert explore(name, train=True).figure.css_size[1] <= 520
