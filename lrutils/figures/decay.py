@@ -33,6 +33,25 @@ def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
         log_scale(ax)
 
 
+def _what_it_does(name: str, kwargs: Mapping[str, Any]) -> str:
+    """What a decay does to the lr, in words, for a title ("" for a scheduler not described here).
+
+    >>> _what_it_does("StepLR", {"step_size": 10, "gamma": 0.5}), _what_it_does("ExponentialLR", {"gamma": 0.9})
+    ('halves the lr every 10 epochs', 'x0.9 every epoch')
+    >>> _what_it_does("MultiStepLR", {"milestones": [30, 80], "gamma": 0.1})
+    'divides the lr by 10 at epochs 30, 80'
+    """
+    gamma = kwargs.get("gamma", 0.1)
+    by = {0.5: "halves the lr", 0.1: "divides the lr by 10"}.get(gamma, f"x{gamma:g}")
+    if name == "StepLR" and "step_size" in kwargs:
+        return f"{by} every {kwargs['step_size']} epochs"
+    if name == "ExponentialLR" and "gamma" in kwargs:
+        return f"{by} every epoch"
+    if name == "MultiStepLR" and "milestones" in kwargs:
+        return f"{by} at epochs {', '.join(str(m) for m in kwargs['milestones'])}"
+    return ""
+
+
 def _args(kwargs: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
 
@@ -70,11 +89,13 @@ def curve_vs_torch(
         torch_dots(ax, theirs, label=f"torch {name} (stepped)", x=epochs)
         _lr_axes(ax, "epoch", scale == "log")
         if len(scales) > 1:
-            ax.set_title("log scale: equal factors, equal steps" if scale == "log" else "linear scale", fontsize=11)
+            ax.set_title("log: equal factors, equal steps" if scale == "log" else "linear scale", fontsize=11)
     same = [ours, *([sketch] if sketch is not None else [])]
     agree = all(np.allclose(curve, theirs, rtol=0, atol=1e-9 * base_lr) for curve in same)
     what = ("formula, torch and the blog's sketch" if sketch is not None else "formula and torch") + " coincide"
-    fig.suptitle(f"{name}({_args(kwargs)}) from lr {base_lr:g}" + (f"\n{what}" if agree else ""))
+    does = _what_it_does(name, kwargs)
+    first = f"{name}({_args(kwargs)})" + (f": {does}" if does else "")
+    fig.suptitle(first + f"\nfrom lr {base_lr:g}" + (f"; {what}" if agree else ""))
     _legend_below(fig, axes[0], ncols=3)
     return fig
 

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..curves.spec import REQUIRED, ParamSpec
-from ._draw import legend_below
+from ._draw import layered_width, legend_below
 from .style import BASE_FONT, MAX_HEIGHT, MAX_WIDTH, PALETTE, RC_PARAMS, Look, log_scale, looks_for
 
 
@@ -65,7 +65,7 @@ def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, dig
 def _draw_runs(ax: Axes, cols: Mapping[str, np.ndarray], looks: Mapping[str, Look], styles: Mapping[str, str]) -> None:
     """Each run in its look; with several, earlier ones wider, so a run under an equal one shows at its edges."""
     for i, (label, values) in enumerate(cols.items()):
-        width = 2.0 + 0.9 * (len(cols) - 1 - i)
+        width = layered_width(i, len(cols))
         if label in styles:  # the caller's format (e.g. "o": markers only), in the run's colour
             ax.plot(np.arange(len(values)), values, styles[label], color=looks[label].color, label=label, markersize=5)
         else:

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
 from ..curves.synthetic import synthetic_val_loss
-from ._draw import staircase
+from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
 from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
 
@@ -93,7 +93,7 @@ def lr_and_metric(
             )
             continue
         # earlier curves wider, so that a curve hidden under a later, equal one still shows at its edges
-        width = 2.0 + 2.0 * (len(own) - 1 - own_index)
+        width = layered_width(own_index, len(own))
         own_index += 1
         top.plot(epochs, steps, label=label, drawstyle="steps-post", linewidth=width, **look.line())
         for cut in cut_epochs(lr):

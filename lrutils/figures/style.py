@@ -120,6 +120,7 @@ RC_PARAMS = {
     "axes.titlesize": BASE_FONT + 1,
     "axes.labelsize": BASE_FONT,
     "legend.fontsize": SMALL_FONT,
+    "legend.handlelength": 3.0,  # long enough to show a line style's dashes
     "xtick.labelsize": SMALL_FONT,
     "ytick.labelsize": SMALL_FONT,
     "figure.titlesize": BASE_FONT + 2,

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
-from ._draw import legend_below, staircase
+from ._draw import layered_width, legend_below, staircase
 from .style import BLUE, MAX_WIDTH, color_for, looks_for
 
 
@@ -34,7 +34,7 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
     looks = looks_for(list(curves))
     for i, (label, values) in enumerate(curves.items()):
         # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
-        width = 2.0 + 1.3 * (len(curves) - 1 - i)
+        width = layered_width(i, len(curves))
         ax.plot(*staircase(values), drawstyle="steps-post", label=label, linewidth=width, **looks[label].line())
     ax.set(title=title, xlabel=xlabel, ylabel="learning rate")
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
