@@ -84,7 +84,7 @@ def plot_lr_runs(
 
     Each run has its own colour and line style (``styles`` gives a run a matplotlib format
     instead, e.g. ``"o"`` for markers only); earlier runs are drawn wider, so that a run hidden
-    under a later, equal one still shows at its edges.
+    under a later, equal one still shows at its edges. The legend is under the panel.
 
     >>> fig = plot_lr_runs({"a": [0.1, 0.05], "b": [[0.1, 1.0], [0.05, 0.5]]}, at=1)
     >>> len(fig.axes[0].lines)
@@ -113,7 +113,7 @@ def plot_lr_runs(
         ax.grid(True, alpha=0.3)
         if title:
             ax.set_title(title)
-        ax.legend(loc="best")
+        legend_below(fig, *ax.get_legend_handles_labels(), most=2)  # never on a curve
     return fig
 
 
