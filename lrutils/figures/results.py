@@ -235,7 +235,7 @@ def plot_tuning(tuning: Tuning) -> Figure:
         look = looks[label]
         losses = np.array([tuning.mean_loss(label, lr) for lr in tuning.grid])
         ok = np.isfinite(losses)
-        ax.plot(grid[ok], losses[ok], marker=look.marker, label=label, **look.line())
+        ax.plot(grid[ok], losses[ok], marker=look.marker, markersize=7, label=label, **look.line())
         ax.plot(
             grid[~ok], np.ones((~ok).sum()), "x", color=look.color, markersize=10, mew=2,
             transform=ax.get_xaxis_transform(),
