@@ -55,7 +55,7 @@ def test_curve_vs_torch_draws_torch_on_lrutils():
     dots = next(line for line in fig.axes[0].get_lines() if line.get_label() == "torch (stepped)")
     ours = lr_curve("ReduceLROnPlateau", 100, metrics=plateau_demo_metric(), patience=10, factor=0.1)
     np.testing.assert_allclose(dots.get_ydata(), ours[:: max(1, 100 // 40)], rtol=1e-12)
-    assert fig.axes[0].get_title() == "ReduceLROnPlateau(patience=10, factor=0.1)"
+    assert fig.axes[0].get_title() == "ReduceLROnPlateau(patience=10, factor=0.1)\na new lr from epoch 50"
 
 
 def test_long_titles_wrap():

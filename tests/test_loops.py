@@ -207,7 +207,7 @@ def test_figures_use_fonts_of_at_least_10_pixels() -> None:
     lrutils.setup()  # 72 dpi: one point is one pixel
     fig = plot_lr_runs({"a": [0.1, 0.2], "b": [0.2, 0.1]}, title="t")
     ax = fig.axes[0]
-    texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts(), *ax.get_xticklabels()]
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *fig.legends[0].get_texts(), *ax.get_xticklabels()]
     assert min(t.get_fontsize() for t in texts) >= 10
 
 

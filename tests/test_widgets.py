@@ -20,7 +20,8 @@ from lrutils.curves.synthetic import synthetic_val_loss
 from lrutils.explorer import explore
 from lrutils.explorer.code import value_text
 from lrutils.explorer.controls import NONE_CHOICE, float_options, linear_grid, log_grid, shown
-from lrutils.explorer.explorer import Explorer
+from lrutils.explorer.explorer import LOG_SCALE_FIRST, Explorer
+from lrutils.explorer.panels import NO_GAIN_LABEL
 from lrutils.explorer.picture import DENSITY, FONT_KEY
 from lrutils.explorer.start import EXPLORER_MAX_STEPS
 
@@ -311,12 +312,57 @@ def test_an_extra_panel_is_under_the_others_and_can_be_drawn_into() -> None:
 @pytest.mark.parametrize("name", ["StepLR", "ReduceLROnPlateau", "OneCycleLR"])
 def test_log_scale_toggle_redraws_the_same_curve(name: str) -> None:
     ex = explore(name)
-    linear_png, curve = bytes(ex.image.value), ex.curve.copy()
-    ex.log_scale.value = True
-    assert ex.lr_panel.ax.get_yscale() == "log" and bytes(ex.image.value) != linear_png
-    assert np.array_equal(ex.curve, curve)
+    log_png, curve = bytes(ex.image.value), ex.curve.copy()
     ex.log_scale.value = False
-    assert ex.lr_panel.ax.get_yscale() == "linear"
+    assert ex.lr_panel.ax.get_yscale() == "linear" and bytes(ex.image.value) != log_png
+    assert np.array_equal(ex.curve, curve) and ex.lr_panel.ax.get_ylabel() == "learning rate"
+    ex.log_scale.value = True
+    assert ex.lr_panel.ax.get_yscale() == "log" and ex.lr_panel.ax.get_ylabel() == "learning rate (log scale)"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_decays_open_on_a_log_axis_unless_they_reach_zero(name: str) -> None:
+    """Notebook 02's advice: a decay reads on a log axis (equal factors, equal steps); a log axis cannot show 0."""
+    ex = explore(name)
+    expected = name in LOG_SCALE_FIRST and bool(np.all(ex.curve > 0))
+    assert ex.log_scale.value is expected and (ex.lr_panel.ax.get_yscale() == "log") is expected
+    assert ex.lr_panel.ax.get_ylabel() == ("learning rate (log scale)" if expected else "learning rate")
+    assert name != "PolynomialLR" or not expected  # its default reaches 0 at total_iters
+
+
+def test_cosine_to_zero_opens_on_a_linear_axis() -> None:
+    ex = explore("CosineAnnealingLR", T_max=50)  # reaches 0 at step 50 of 100
+    assert ex.curve.min() == 0 and not ex.log_scale.value and ex.lr_panel.ax.get_yscale() == "linear"
+
+
+def test_plateau_legends_list_only_what_is_drawn() -> None:
+    ex = explore("ReduceLROnPlateau")
+    legend = ex.figure.legend_texts
+    texts = [t.get_text() for t in legend()]
+    assert "cut" in texts and "cut skipped (<= eps)" not in texts and "min_lr" not in texts  # min_lr=0, no skip
+    assert not ex.plateau_panels.min_lr.get_visible()
+    ex.controls["eps"].value = 1e-3  # cuts below ~1e-3 are now skipped: crosses on the lr panel
+    assert "cut skipped (<= eps)" in [t.get_text() for t in legend()]
+    ex.controls["min_lr"].value = 0.002
+    assert ex.plateau_panels.min_lr.get_visible() and "min_lr" in [t.get_text() for t in legend()]
+    ex.log_scale.value = False  # 0.002 of 0.12 would sit on the x axis of a linear panel: neither drawn nor listed
+    assert not ex.plateau_panels.min_lr.get_visible() and "min_lr" not in [t.get_text() for t in legend()]
+    ex = explore("ReduceLROnPlateau", metrics=list(np.linspace(1.0, 0.5, 99)))  # better every epoch: no cut
+    texts = [t.get_text() for t in ex.figure.legend_texts()]
+    assert "cut" not in texts and "not better" not in texts and "better: resets patience" in texts
+
+
+def test_no_gain_sits_in_a_row_of_its_own_under_the_gain_numbers() -> None:
+    ex = explore("ReduceLROnPlateau")  # flat from epoch 40: no gain at all from then on
+    panels, ax = ex.plateau_panels, ex.plateau_panels.gain_ax
+    _ = ex.figure.png(fresh=True)
+    x, y = panels.gain_no.get_data()
+    flat = np.asarray(x) > 42
+    assert flat.any() and np.allclose(np.asarray(y)[flat], panels._row)
+    ticks = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels() if t.get_text()}
+    assert ticks.pop(NO_GAIN_LABEL) == pytest.approx(panels._row)
+    assert min(ticks.values()) > 10 * panels._row  # every number is well above the row
+    assert np.all(np.asarray(panels.gain_yes.get_data()[1]) > panels.no_gain_line.get_ydata()[0])
 
 
 def test_grids_hold_round_numbers_exactly() -> None:
@@ -341,3 +387,22 @@ def test_the_every_explorer_fixture_covers_every_name() -> None:
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     missing = [name for name in ALL_NAMES if f'explore("{name}"' not in source]
     assert not missing, f"tests/browser/fixtures/03_every_explorer.ipynb shows no explorer for {missing}"
+
+
+COLUMN_PX = 934
+"""JupyterLab's notebook column in a 1366x768 window with the file browser open (lrutils.figures.style)."""
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_picture_and_controls_fit_a_1366x768_screen(name: str) -> None:
+    """The picture is at most 520 px tall, and it and the controls side by side fit the column."""
+    ex = explore(name)
+    width, height = ex.figure.css_size
+    left, right = ex.children
+    controls = int(left.layout.width.removesuffix("px")) + 10  # its right margin
+    assert height <= 520 and controls + int(right.layout.width.removesuffix("px")) <= COLUMN_PX
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ReduceLROnPlateau", "OneCycleLR"])
+def test_live_training_pictures_are_at_most_520_px_tall(name: str) -> None:
+    assert explore(name, train=True).figure.css_size[1] <= 520

@@ -37,6 +37,18 @@ from .panels import LrPanel, MomentumPanel, PlateauPanels
 from .picture import FONT_PX, ExplorerFigure, compact_png
 from .start import LOSS_FLAT, LOSS_NOISE, check_explorer_steps, explorer_start
 
+LOG_SCALE_FIRST = (
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "ReduceLROnPlateau",
+    "OneCycleLR",
+    "PolynomialLR",
+)
+"""Decaying schedules: their explorer opens on a log lr axis (equal factors, equal steps; notebook 02),
+unless the first curve reaches 0 (a log axis cannot show it)."""
 SETTLE_SECONDS = 0.3
 """How long the controls must be still before :meth:`Explorer.on_release` callbacks run."""
 PANEL_PX = {"lr": 150, "momentum": 100, "metric": 115, "gain": 100, "extra": 120}
@@ -81,7 +93,7 @@ class Explorer(widgets.HBox):
             value=blog if show_blog is None else bool(show_blog) and blog, description="blog's sketch", indent=False
         )
         self.show_blog.layout.display = None if name in BLOG_SCHEDULERS else "none"
-        # Decays are easier to read on a log axis: equal factors become equal steps.
+        # Decays are easier to read on a log axis: equal factors become equal steps (set below).
         self.log_scale = widgets.Checkbox(value=False, description="log scale", indent=False)
         self.message = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.image = widgets.Image(format="png")
@@ -97,6 +109,7 @@ class Explorer(widgets.HBox):
         self._build_figure()
         self._update_enabled()
         self.settings()  # bad starting values: a clear error now, not a broken explorer
+        self.log_scale.value = self._log_first()
         self._saved_png: bytes | None = None
         self._first_png = b""
         self._drawn_once = False
@@ -273,6 +286,13 @@ class Explorer(widgets.HBox):
         stats = f"lr: first {curve[0]:.4g}, last {curve[-1]:.4g}, max {curve.max():.4g}"
         self._last_code_html = _code_html(code) + f"<div style='font-size:13px'>{stats}</div>"
         self.message.value = self._last_code_html + self._note
+
+    def _log_first(self) -> bool:
+        """Open on a log lr axis: a decaying schedule (:data:`LOG_SCALE_FIRST`) whose first curve stays above 0."""
+        if self.name not in LOG_SCALE_FIRST:
+            return False
+        n_steps, base_lr, kwargs = self.settings()
+        return bool(np.all(lr_curve(self.name, n_steps, base_lr=base_lr, **kwargs) > 0))
 
     def _momentum(self, n_steps: int, base_lr: float, kwargs: dict[str, Any]) -> np.ndarray | None:
         if self.spec.momentum is None or not self.spec.resolve(1, kwargs, with_data=False).get("cycle_momentum"):

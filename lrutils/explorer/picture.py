@@ -22,8 +22,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import FigureImage
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import NullFormatter
 from PIL.PngImagePlugin import PngInfo
+
+from ..figures.style import PlainLogFormatter
 
 DENSITY = 2
 """PNG pixels per CSS pixel."""
@@ -36,11 +38,6 @@ LEGEND_ROW_PX = 20
 FONT_KEY = "lrutils:min-font-png-px"
 """PNG text chunk: the smallest font of the picture, in PNG pixels."""
 PNG_OPTIONS = {"compress_level": 1, "compress_type": zlib.Z_RLE}  # fastest; plots are runs of one colour
-
-
-def _plain_log_label(value: float, _pos: int) -> str:
-    """``0.001`` / ``1e-05``: plain text, no mathtext superscripts (those render at 70 % size)."""
-    return f"{value:g}"
 
 
 class ExplorerFigure:
@@ -124,8 +121,8 @@ class ExplorerFigure:
         if ax.get_yscale() == ("log" if log else "linear"):
             return
         ax.set_yscale("log" if log else "linear")
-        if log:
-            ax.yaxis.set_major_formatter(FuncFormatter(_plain_log_label))
+        if log:  # plain 0.001, as in every lrutils figure: no superscripts at 70 % size
+            ax.yaxis.set_major_formatter(PlainLogFormatter())
             ax.yaxis.set_minor_formatter(NullFormatter())
 
     def min_font_px(self, texts: Sequence[Text] | None = None) -> float:

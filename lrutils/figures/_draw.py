@@ -36,3 +36,43 @@ def torch_dots(
     every = max(1, len(values) // TORCH_DOTS)
     x = np.arange(len(values)) if x is None else np.asarray(x)
     ax.plot(x[::every], values[::every], "k.", markersize=size, label=label, zorder=4)
+
+
+CHAR_INCHES = 0.075
+"""About the width of one character of the legend's 10 pt font (DejaVu Sans, mostly lower case)."""
+
+
+def legend_columns(labels: list[str], width: float, most: int = 3) -> int:
+    """How many legend columns of ``labels`` fit in ``width`` inches (at least 1, at most ``most``).
+
+    Each column is as wide as the longest label (of its lines) plus the handle and the gaps.
+
+    >>> legend_columns(["StepLR", "constant"], 7.0), legend_columns(["OneCycleLR at the steepest point"] * 6, 7.0)
+    (2, 2)
+    """
+    longest = max(max(len(line) for line in label.split("\n")) for label in labels)
+    column = longest * CHAR_INCHES + 0.6  # handle, padding and the gap between columns
+    return max(1, min(most, len(labels), int(width // column)))
+
+
+def legend_below(fig: Any, handles: list[Any], labels: list[str], most: int = 3, width: float | None = None) -> None:
+    """One frameless legend under the figure's panels (never on a curve), in as many columns as fit.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(7, 3), layout="constrained"); ax = fig.subplots(); line, = ax.plot([1, 2])
+    >>> legend_below(fig, [line], ["one"]); len(fig.legends)
+    1
+    """
+    columns = legend_columns(labels, fig.get_figwidth() if width is None else width, most)
+    fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
+
+
+def layered_width(i: int, n: int, base: float = 2.0, extra: float = 1.6) -> float:
+    """Line width of the ``i``-th of ``n`` curves that may coincide: earlier ones wider (at most
+    ``base + extra``), so a curve hidden under a later, equal one still shows at its edges.
+
+    >>> [round(layered_width(i, 3), 2) for i in range(3)], layered_width(0, 1)
+    ([3.6, 2.8, 2.0], 2.0)
+    """
+    step = min(0.8, extra / (n - 1)) if n > 1 else 0.0
+    return base + step * (n - 1 - i)

@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.torch_reference import torch_lr_curve
+from ._draw import legend_below
 from .decay import stepped_per_batch as _stepped_per_batch
-from .style import MAX_WIDTH, color_for
+from .style import MAX_WIDTH, color_for, look_for
 
 
 def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Figure:
@@ -31,29 +32,32 @@ def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Fi
     steps = np.arange(n_steps)
     annealing = torch_lr_curve("CosineAnnealingLR", n_steps, base_lr=base_lr, T_max=t_max)
     restarts = torch_lr_curve("CosineAnnealingWarmRestarts", n_steps, base_lr=base_lr, T_0=t_max)
-    fig = Figure(figsize=(MAX_WIDTH, 3.8), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
     ax = fig.subplots()
     for x in range(t_max, n_steps, t_max):
         ax.axvline(x, color="0.6", linewidth=0.8)
-    ax.plot(steps, annealing, color=color_for("CosineAnnealingLR"), label=f"CosineAnnealingLR(T_max={t_max})")
+    # told apart by width and dashes where they coincide: the cosine wide and solid under the others
+    ax.plot(
+        steps, annealing, color=color_for("CosineAnnealingLR"), linewidth=4.5, label=f"CosineAnnealingLR(T_max={t_max})"
+    )
     ax.plot(
         steps[:t_max],
         blog_sketch("CosineAnnealingLR", epochs=t_max, base_lr=base_lr),
-        "--",
+        ":",
         color="black",
-        label=f"blog's sketch ({t_max} epochs, reconstructed)",
+        linewidth=2,
+        zorder=3,
+        label="blog's sketch (reconstructed)",
     )
     ax.plot(
         steps,
         restarts,
-        ":",
-        color=color_for("CosineAnnealingWarmRestarts"),
-        label=f"CosineAnnealingWarmRestarts(T_0={t_max}): a restart",
+        label=f"CosineAnnealingWarmRestarts(T_0={t_max})",
+        **look_for("CosineAnnealingWarmRestarts").line(),
     )
     ax.set(xlabel="scheduler step (epoch)", ylabel="learning rate")
     ax.set_title(f"past T_max = {t_max} the cosine climbs back smoothly; a restart jumps")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+    legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
 

@@ -14,14 +14,14 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .style import MAX_WIDTH, color_for
+from .style import MAX_WIDTH, log_scale, looks_for
 
 
 def _style(ax: Axes, xlabel: str, log: bool) -> None:
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("learning rate")
+    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
     if log:
-        ax.set_yscale("log")
+        log_scale(ax)
     ax.grid(True, alpha=0.3)
 
 
@@ -32,7 +32,7 @@ def plot_curves(
     log: bool = False,
     figsize: tuple[float, float] = (MAX_WIDTH, 3.5),
 ) -> Figure:
-    """Overlay several learning-rate curves, one labelled line each.
+    """Overlay several learning-rate curves, one labelled line each, each in its own colour and line style.
 
     >>> fig = plot_curves({"a": np.ones(3), "b": np.zeros(3)})
     >>> len(fig.axes[0].lines)
@@ -42,8 +42,9 @@ def plot_curves(
         raise ValueError("curves must contain at least one curve (a mapping label -> array)")
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
-    for i, (label, values) in enumerate(curves.items()):
-        ax.plot(np.arange(len(values)), values, label=label, color=color_for(label, i))
+    looks = looks_for(list(curves))
+    for label, values in curves.items():
+        ax.plot(np.arange(len(values)), values, label=label, **looks[label].line())
     _style(ax, xlabel, log)
     if title:
         ax.set_title(title)

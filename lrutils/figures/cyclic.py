@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 
 from ..curves.closed_form import lr_curve, momentum_curve
 from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve
-from ._draw import torch_dots
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_below, torch_dots
+from .style import GREY, MAX_WIDTH, color_for
 
 MODES: dict[str, dict[str, Any]] = {
     "triangular": {},
@@ -23,6 +23,12 @@ MODES: dict[str, dict[str, Any]] = {
     "exp_range, gamma=0.99": {"mode": "exp_range", "gamma": 0.99},
 }
 """The three built-in modes of ``CyclicLR`` as notebook 10 draws them: label -> extra keywords."""
+WHAT_TO_SEE = {
+    "triangular": "the same triangle every cycle",
+    "triangular2": "the height halves every cycle",
+    "exp_range, gamma=0.99": "the height shrinks x0.99 every batch",
+}
+"""What each mode's panel shows, after its label in the panel's title."""
 
 COMMON: dict[str, Any] = {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 25}
 """The triangle of the notebook's figures: 0.01 up to 0.1 in 25 batches and back."""
@@ -31,26 +37,22 @@ COMMON: dict[str, Any] = {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 25}
 def modes(n_steps: int = 300, **common: Any) -> Figure:
     """One panel per ``CyclicLR`` mode: lrutils' numpy curve as a line, the real torch scheduler as dots.
 
-    >>> [ax.get_title(loc="left") for ax in modes(60).axes]
-    ['triangular', 'triangular2', 'exp_range, gamma=0.99']
+    >>> [ax.get_title(loc="left") for ax in modes(60).axes][1]
+    'triangular2: the height halves every cycle'
     """
     kwargs = {**COMMON, **common}
-    fig = Figure(figsize=(MAX_WIDTH, 5.4), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.6), layout="constrained")
     axes = fig.subplots(len(MODES), 1, sharex=True, sharey=True)
     for ax, (label, extra) in zip(axes, MODES.items(), strict=True):
         ax.plot(lr_curve("CyclicLR", n_steps, **kwargs, **extra), color=color_for("CyclicLR"))
         torch_dots(ax, torch_lr_curve("CyclicLR", n_steps, **kwargs, **extra), label=None)
-        ax.set_title(label, loc="left", fontsize="medium")
+        note = WHAT_TO_SEE.get(label)
+        ax.set_title(f"{label}: {note}" if note else label, loc="left", fontsize="medium")
         ax.set_ylabel("lr")
+        ax.locator_params(axis="y", nbins=3)
     axes[-1].set_xlabel("batch (optimizer step)")
     handles = [Line2D([], [], color=color_for("CyclicLR")), Line2D([], [], color="k", marker=".", linestyle="")]
-    fig.legend(
-        handles,
-        ["lrutils.lr_curve (numpy)", "torch CyclicLR, stepped"],
-        loc="outside lower center",
-        ncols=2,
-        frameon=False,
-    )
+    legend_below(fig, handles, ["lrutils.lr_curve (numpy)", "torch CyclicLR, stepped"])
     return fig
 
 
@@ -68,15 +70,14 @@ def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
     ax_lr.set(ylabel="learning rate")
     ax_lr.set_title(
         f"CyclicLR(base_lr={kwargs['base_lr']}, max_lr={kwargs['max_lr']}, step_size_up={kwargs['step_size_up']})"
+        "\nthe momentum is lowest where the lr peaks"
     )
-    ax_m.plot(momentum_curve("CyclicLR", n_steps, **kwargs), color="tab:gray")
+    ax_m.plot(momentum_curve("CyclicLR", n_steps, **kwargs), color=GREY)
     torch_dots(ax_m, torch_momentum_curve("CyclicLR", n_steps, **kwargs), label=None)
     ax_m.set(xlabel="batch (optimizer step)", ylabel="momentum")
-    handles = [Line2D([], [], color="tab:gray"), Line2D([], [], color="k", marker=".", linestyle="")]
-    fig.legend(
-        handles, ["lrutils.momentum_curve", "torch (SGD momentum)"], loc="outside lower center", ncols=2, frameon=False
-    )
+    handles = [Line2D([], [], color=GREY), Line2D([], [], color="k", marker=".", linestyle="")]
+    legend_below(fig, handles, ["lrutils.momentum_curve", "torch (SGD momentum)"])
     return fig
 
 
-__all__ = ["COMMON", "MODES", "lr_and_momentum", "modes"]
+__all__ = ["COMMON", "MODES", "WHAT_TO_SEE", "lr_and_momentum", "modes"]

@@ -19,20 +19,42 @@ from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
 from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.torch_reference import torch_lr_curve
-from ._draw import staircase, torch_dots
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_below, staircase, torch_dots
+from .style import MAX_WIDTH, color_for, log_scale, looks_for
 
 
 def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols), frameon=False)
+    legend_below(fig, *ax.get_legend_handles_labels(), most=ncols)
 
 
 def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
     ax.set_xlabel(xlabel)
     ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
     if log:
-        ax.set_yscale("log")
+        log_scale(ax)
+
+
+def _what_it_does(name: str, kwargs: Mapping[str, Any]) -> str:
+    """What a decay does to the lr, in words, for a title ("" for a scheduler not described here).
+
+    >>> _what_it_does("StepLR", {"step_size": 10, "gamma": 0.5}), _what_it_does("ExponentialLR", {"gamma": 0.9})
+    ('halves the lr every 10 epochs', 'x0.9 every epoch')
+    >>> _what_it_does("MultiStepLR", {"milestones": [30, 80], "gamma": 0.1})
+    'divides the lr by 10 at epochs 30, 80'
+    """
+    gamma = kwargs.get("gamma", 0.1)
+    by = {0.5: "halves the lr", 0.1: "divides the lr by 10"}.get(gamma, f"x{gamma:g}")
+    if name == "StepLR" and "step_size" in kwargs:
+        return f"{by} every {kwargs['step_size']} epochs"
+    if name == "ExponentialLR" and "gamma" in kwargs:
+        return f"{by} every epoch"
+    if name == "MultiStepLR" and "milestones" in kwargs:
+        return f"{by} at epochs {', '.join(str(m) for m in kwargs['milestones'])}"
+    return ""
+
+
+def _args(kwargs: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
 
 
 def curve_vs_torch(
@@ -40,6 +62,7 @@ def curve_vs_torch(
 ) -> Figure:
     """The formula (``lrutils.lr_curve``, line), the real torch scheduler (dots) and lrutils'
     reconstruction of the blog's sketch (wide grey band), one panel per y scale in ``scales``.
+    The title says whether the three coincide (to 1e-9 of the lr), as computed here.
 
     >>> fig = curve_vs_torch("StepLR", 30, step_size=10, gamma=0.5)
     >>> len(fig.axes), fig.axes[0].get_yscale()
@@ -53,10 +76,9 @@ def curve_vs_torch(
     epochs = np.arange(n_steps)
     fig = Figure(figsize=(MAX_WIDTH if len(scales) > 1 else MAX_WIDTH * 0.9, 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(scales)))
-    args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
+    sketch = blog_sketch(name, epochs=n_steps, base_lr=base_lr) if n_steps <= 100 else None
     for ax, scale in zip(axes, scales, strict=True):
-        if n_steps <= 100:
-            sketch = blog_sketch(name, epochs=n_steps, base_lr=base_lr)
+        if sketch is not None:
             ax.plot(
                 *staircase(sketch),
                 color="0.75",
@@ -67,9 +89,15 @@ def curve_vs_torch(
         ax.plot(*staircase(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
         torch_dots(ax, theirs, label=f"torch {name} (stepped)", x=epochs)
         _lr_axes(ax, "epoch", scale == "log")
-        ax.set_title(f"{scale} scale")
-    fig.suptitle(f"{name}({args}) from lr {base_lr:g}")
-    _legend_below(fig, axes[0], ncols=3 if len(scales) > 1 else 2)
+        if len(scales) > 1:
+            ax.set_title("log: equal factors, equal steps" if scale == "log" else "linear scale", fontsize=11)
+    same = [ours, *([sketch] if sketch is not None else [])]
+    agree = all(np.allclose(curve, theirs, rtol=0, atol=1e-9 * base_lr) for curve in same)
+    what = ("formula, torch and the blog's sketch" if sketch is not None else "formula and torch") + " coincide"
+    does = _what_it_does(name, kwargs)
+    first = f"{name}({_args(kwargs)})" + (f": {does}" if does else "")
+    fig.suptitle(first + f"\nfrom lr {base_lr:g}" + (f"; {what}" if agree else ""))
+    _legend_below(fig, axes[0], ncols=3)
     return fig
 
 
@@ -93,12 +121,13 @@ def staircases(
         raise ValueError(f"per must be at least 1, got {per}")
     fig = Figure(figsize=(MAX_WIDTH * 0.9, 3.6), layout="constrained")
     ax = fig.subplots()
-    for i, (label, values) in enumerate(curves.items()):
-        ax.plot(*staircase(values, per), color=color_for(label, i), drawstyle="steps-post", label=label)
+    looks = looks_for(list(curves))
+    for label, values in curves.items():
+        ax.plot(*staircase(values, per), drawstyle="steps-post", label=label, **looks[label].line())
     _lr_axes(ax, xlabel, log)
     if title:
         ax.set_title(title)
-    _legend_below(fig, ax, ncols=1 if max(len(label) for label in curves) > 28 else 2)
+    _legend_below(fig, ax, ncols=2)
     return fig
 
 
@@ -106,7 +135,8 @@ def stepped_per_batch(
     name: str, epochs: int, batches_per_epoch: int, base_lr: float = 0.1, log: bool = True, **kwargs: Any
 ) -> Figure:
     """Scheduler ``name`` stepped once per epoch (as meant) and once per batch (the bug), both
-    from the real torch scheduler, against epochs.
+    from the real torch scheduler, against epochs: per batch, the schedule's clock runs
+    ``batches_per_epoch`` times too fast.
 
     >>> fig = stepped_per_batch("StepLR", 3, 4, step_size=1, gamma=0.5)
     >>> [line.get_label() for line in fig.axes[0].lines]
@@ -116,10 +146,9 @@ def stepped_per_batch(
     batches_per_epoch = ParamSpec("batches_per_epoch", "int", REQUIRED, low=1).check(batches_per_epoch)
     meant = np.repeat(torch_lr_curve(name, epochs, base_lr=base_lr, **kwargs), batches_per_epoch)
     bug = torch_lr_curve(name, epochs * batches_per_epoch, base_lr=base_lr, **kwargs)
-    args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in kwargs.items())
     return staircases(
         {"stepped per epoch (meant)": meant, "stepped per batch (bug)": bug},
-        title=f"{name}({args}) over {epochs} epochs of {batches_per_epoch} batches",
+        title=f"{name}({_args(kwargs)}) stepped per batch:\nits clock runs {batches_per_epoch}x too fast",
         xlabel="epoch",
         log=log,
         per=batches_per_epoch,

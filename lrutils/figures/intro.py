@@ -14,7 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.surface import CURVATURE, loss
-from .style import MAX_WIDTH
+from ._draw import legend_below
+from .style import MAX_WIDTH, fallback_look, log_scale
 
 
 def bowl_paths(
@@ -25,7 +26,8 @@ def bowl_paths(
     """Each path on the contours of the bowl (left) and its loss per step (right, log scale).
 
     ``paths`` maps a label to a path from :func:`lrutils.curves.surface.descend`. Paths are drawn in the
-    order given, in the colours C0, C1, ..., so a later one lies on top; one legend below both panels.
+    order given, each in the next fallback look (blue solid, vermillion dashed, green dash-dot, ...:
+    colour, line style and marker), so a later one lies on top; one legend below both panels.
 
     >>> from lrutils.curves import surface
     >>> fig = bowl_paths({"a": surface.descend(0.05, steps=3), "b": surface.descend(0.15, steps=3)})
@@ -43,16 +45,18 @@ def bowl_paths(
     ax_map.plot(0, 0, "k*", markersize=12)
     handles = []
     for i, (label, path) in enumerate(paths.items()):
-        colour = f"C{i % 10}"
-        (line,) = ax_map.plot(path[:, 0], path[:, 1], ".-", color=colour, markersize=4, linewidth=1.2, label=label)
+        look = fallback_look(i)
+        (line,) = ax_map.plot(
+            path[:, 0], path[:, 1], marker=look.marker, markersize=3.5, linewidth=1.2, label=label, **look.line()
+        )
         with np.errstate(over="ignore", invalid="ignore"):
-            ax_loss.plot(np.arange(len(path)), loss(path, curvature), color=colour)
+            ax_loss.plot(np.arange(len(path)), loss(path, curvature), **look.line())
         handles.append(line)
     ax_map.set(xlim=(-extent[0], extent[0]), ylim=(-extent[1], extent[1]), xlabel="x", ylabel="y")
     ax_map.set_title("the path on the bowl")
-    ax_loss.set_yscale("log")
+    log_scale(ax_loss)
     ax_loss.set(xlabel="step", ylabel="f(x, y)", title="loss per step (log scale)")
-    fig.legend(handles, list(paths), loc="outside lower center", ncols=min(len(paths), 3), frameon=False)
+    legend_below(fig, handles, list(paths))
     return fig
 
 

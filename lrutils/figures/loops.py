@@ -13,10 +13,13 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ..curves.spec import REQUIRED, ParamSpec
-from .style import MAX_WIDTH, RC_PARAMS
+from ._draw import layered_width, legend_below
+from .style import BASE_FONT, MAX_HEIGHT, MAX_WIDTH, PALETTE, RC_PARAMS, Look, log_scale, looks_for
 
 
 def lr_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -61,6 +64,16 @@ def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, dig
     return "\n".join(lines)
 
 
+def _draw_runs(ax: Axes, cols: Mapping[str, np.ndarray], looks: Mapping[str, Look], styles: Mapping[str, str]) -> None:
+    """Each run in its look; with several, earlier ones wider, so a run under an equal one shows at its edges."""
+    for i, (label, values) in enumerate(cols.items()):
+        width = layered_width(i, len(cols))
+        if label in styles:  # the caller's format (e.g. "o": markers only), in the run's colour
+            ax.plot(np.arange(len(values)), values, styles[label], color=looks[label].color, label=label, markersize=5)
+        else:
+            ax.plot(np.arange(len(values)), values, label=label, linewidth=width, **looks[label].line())
+
+
 def plot_lr_runs(
     runs: Mapping[str, Any],
     title: str = "",
@@ -70,6 +83,10 @@ def plot_lr_runs(
     styles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Overlay lr sequences (1-D, or ``(steps, groups)``), with a dashed line at step ``at`` if given.
+
+    Each run has its own colour and line style (``styles`` gives a run a matplotlib format
+    instead, e.g. ``"o"`` for markers only); earlier runs are drawn wider, so that a run hidden
+    under a later, equal one still shows at its edges. The legend is under the panel.
 
     >>> fig = plot_lr_runs({"a": [0.1, 0.05], "b": [[0.1, 1.0], [0.05, 0.5]]}, at=1)
     >>> len(fig.axes[0].lines)
@@ -82,8 +99,7 @@ def plot_lr_runs(
     with matplotlib.rc_context(RC_PARAMS):
         fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
         ax = fig.add_subplot()
-        for label, values in cols.items():
-            ax.plot(np.arange(len(values)), values, styles.get(label, "-"), label=label, markersize=4)
+        _draw_runs(ax, cols, looks_for(list(cols)), styles)
         if at is not None:
             ax.axvline(at, color="gray", linestyle="--", linewidth=1)
             ax.annotate(
@@ -92,16 +108,16 @@ def plot_lr_runs(
                 xycoords=("data", "axes fraction"),
                 xytext=(4, 4),
                 textcoords="offset points",
-                color="gray",
+                color="0.35",
             )
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("learning rate")
+        ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
         if log:
-            ax.set_yscale("log")
+            log_scale(ax)
         ax.grid(True, alpha=0.3)
         if title:
             ax.set_title(title)
-        ax.legend(loc="best")
+        legend_below(fig, *ax.get_legend_handles_labels(), most=2)  # never on a curve
     return fig
 
 
@@ -110,31 +126,42 @@ def plot_lr_grid(
 ) -> Figure:
     """One panel per title, each overlaying its lr sequences (as :func:`plot_lr_runs` does).
 
+    A label keeps its colour and line style in every panel; the labels of panels with more than
+    one run are explained once, in a legend under the panels (a lone run is named by its title).
+    At most :data:`~lrutils.figures.style.MAX_HEIGHT` tall, however many rows.
+
     >>> fig = plot_lr_grid({"one": {"a": [1.0, 0.5]}, "two": {"b": [0.1, 0.2], "c": [0.2, 0.1]}, "three": {"d": [1]}})
-    >>> len(fig.axes), len(fig.axes[1].lines)
-    (4, 2)
+    >>> len(fig.axes), len(fig.axes[1].lines), [t.get_text() for t in fig.legends[0].get_texts()]
+    (4, 2, ['b', 'c'])
     """
     if not panels:
         raise ValueError("panels must map at least one title to a mapping label -> array")
     ncols = ParamSpec("ncols", "int", REQUIRED, low=1).check(ncols)
     nrows = math.ceil(len(panels) / ncols)
+    columns = {title: lr_columns(runs) for title, runs in panels.items()}
+    explained = list(dict.fromkeys(label for cols in columns.values() if len(cols) > 1 for label in cols))
+    looks = looks_for(explained)
+    alone = Look(PALETTE[0], "-", "o")  # a panel's only run: its title names it
     with matplotlib.rc_context(RC_PARAMS):
-        fig = Figure(figsize=(MAX_WIDTH, 3.0 * nrows), layout="constrained")  # the series' width, not per column
-        axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
-        for ax, (title, runs) in zip(axes, panels.items(), strict=False):
-            for label, values in lr_columns(runs).items():
-                ax.plot(np.arange(len(values)), values, label=label)
-            ax.set_title(title)
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel("learning rate")
+        height = 3.2 if nrows == 1 else min(2.2 * nrows + (0.4 if explained else 0.0), MAX_HEIGHT)
+        fig = Figure(figsize=(MAX_WIDTH, height), layout="constrained")  # the series' width, not per column
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+        for i, (ax, (title, cols)) in enumerate(zip(axes, columns.items(), strict=False)):
+            _draw_runs(ax, cols, looks if len(cols) > 1 else {label: alone for label in cols}, {})
+            ax.set_title(title, fontsize=BASE_FONT)
+            if i >= len(panels) - ncols:  # the bottom panel of each column
+                ax.set_xlabel(xlabel)
+            if i % ncols == 0:
+                ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
             ax.locator_params(axis="x", nbins=5)  # long runs: tick labels that do not collide
             if log:
-                ax.set_yscale("log")
+                log_scale(ax)
             ax.grid(True, alpha=0.3)
-            if len(runs) > 1:
-                ax.legend(loc="best")
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
+        if explained:
+            handles = [Line2D([], [], **looks[label].line()) for label in explained]
+            legend_below(fig, handles, explained, most=4)
     return fig
 
 

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve, momentum_curve
-from ._draw import torch_dots
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_below, torch_dots
+from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale
 
 COLOUR = color_for("OneCycleLR")
 
@@ -35,6 +35,8 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
     """
     from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve  # imports torch only when asked
 
+    momentum = momentum_curve("OneCycleLR", n_steps, **kwargs)
+    moves = bool(np.ptp(momentum) > 0)
     fig = Figure(figsize=(MAX_WIDTH, 4.0), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
     if sketch:
@@ -43,10 +45,11 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
         top.plot(x, drawn, "--", color="grey", linewidth=2.5, label="blog's sketch\n(stretched)")
     top.plot(lr_curve("OneCycleLR", n_steps, **kwargs), color=COLOUR, label="lrutils.lr_curve")
     torch_dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
-    bottom.plot(momentum_curve("OneCycleLR", n_steps, **kwargs), color="black", label="lrutils.momentum_curve")
+    bottom.plot(momentum, color="black", label="lrutils.momentum_curve")
     torch_dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-    top.set(ylabel="learning rate", title=f"OneCycleLR({args})")
+    seen = "the momentum falls while the lr rises, and back" if moves else "the momentum stays put"
+    top.set(ylabel="learning rate", title=f"OneCycleLR({args})\n{seen}")
     bottom.set(xlabel="batch (optimizer step)", ylabel="momentum")
     for ax in (top, bottom):
         _legend_right(ax)
@@ -64,12 +67,13 @@ def variants(curves: Mapping[str, Sequence[float] | np.ndarray]) -> Figure:
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     left, right = fig.subplots(1, 2)
     for i, (label, values) in enumerate(curves.items()):
-        style: dict[str, Any] = {"color": "black", "linewidth": 4, "alpha": 0.3} if i == 0 else {"color": f"C{i}"}
+        style: dict[str, Any] = {"color": "black", "linewidth": 5, "alpha": 0.3} if i == 0 else fallback_look(i).line()
         for ax in (left, right):
             ax.plot(np.asarray(values, dtype=float), label=label, **style)
-    left.set(xlabel="batch", ylabel="learning rate", title="linear scale")
-    right.set(xlabel="batch", yscale="log", title="log scale")
-    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
+    left.set(xlabel="batch", ylabel="learning rate", title="linear scale: the shape")
+    log_scale(right)
+    right.set(xlabel="batch", title="log scale: the two ends")
+    legend_below(fig, *left.get_legend_handles_labels(), most=2)
     return fig
 
 
@@ -87,9 +91,11 @@ def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
     ax = fig.subplots()
     total = epochs * steps_per_epoch
     ax.plot(per_batch, color=COLOUR, label="stepped per batch\n(as meant)")
-    ax.plot(per_epoch, color="tab:gray", linestyle="--", label=f"stepped per epoch\n({epochs} of {total} steps)")
+    ax.plot(per_epoch, color=GREY, linestyle="--", label=f"stepped per epoch\n({epochs} of {total} steps)")
     ax.set(xlabel="epoch", ylabel="lr at the start of the epoch")
-    ax.set_title(f"OneCycleLR(max_lr={max_lr}, epochs={epochs}, steps_per_epoch={steps_per_epoch})")
+    peak = int(np.argmax(lr_curve("OneCycleLR", total, **kwargs)))
+    seen = "per epoch, it never gets past the warm-up" if epochs - 1 < peak else "per epoch, it runs too slowly"
+    ax.set_title(f"OneCycleLR(max_lr={max_lr}, epochs={epochs}, steps_per_epoch={steps_per_epoch})\n{seen}")
     _legend_right(ax)
     return fig
 

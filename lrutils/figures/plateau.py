@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
 from ..curves.synthetic import synthetic_val_loss
-from ._draw import staircase
+from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
-from .style import MAX_WIDTH, color_for
+from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
 
 EXPLORER_START: dict[str, Any] = {"patience": 10, "factor": 0.1, "flat_from": 40, "n_epochs": 100}
 """What ``lrutils.explore("ReduceLROnPlateau")`` shows when it opens."""
@@ -38,19 +38,22 @@ def cut_epochs(lr: Sequence[float] | np.ndarray) -> list[int]:
     return [int(e) for e in np.flatnonzero(np.diff(values)) + 1]
 
 
-def _colours(labels: Sequence[str]) -> list[str]:
-    """Grey for the blog's sketch; a lone curve in ReduceLROnPlateau's red, several in C0, C1, ...
+def _looks(labels: Sequence[str]) -> list[Look]:
+    """Grey dashes for the blog's sketch; a lone curve solid in ReduceLROnPlateau's colour, several
+    in the fallback looks (colour and line style).
 
-    >>> _colours(["blog's sketch", "torch"]), _colours(["a", "b"])
-    (['grey', 'tab:red'], ['C0', 'C1'])
+    >>> [look.color for look in _looks(["blog's sketch", "torch"])] == [GREY, color_for("ReduceLROnPlateau")]
+    True
+    >>> [look.linestyle for look in _looks(["a", "b"])] == [fallback_look(0).linestyle, fallback_look(1).linestyle]
+    True
     """
     own = [label for label in labels if not label.startswith("blog")]
     out, index = [], 0
     for label in labels:
         if label.startswith("blog"):
-            out.append("grey")
+            out.append(Look(GREY, "--", "none"))
         else:
-            out.append(color_for("ReduceLROnPlateau") if len(own) == 1 else f"C{index}")
+            out.append(Look(color_for("ReduceLROnPlateau"), "-", "o") if len(own) == 1 else fallback_look(index))
             index += 1
     return out
 
@@ -79,25 +82,27 @@ def lr_and_metric(
     fig = Figure(figsize=(MAX_WIDTH, 4.8), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     labels = list(lrs)
-    colours = _colours(labels)
-    own = [c for label, c in zip(labels, colours, strict=True) if not label.startswith("blog")]
+    looks = _looks(labels)
+    own = [look.color for label, look in zip(labels, looks, strict=True) if not label.startswith("blog")]
     own_index = 0
-    for label, colour in zip(labels, colours, strict=True):
+    for label, look in zip(labels, looks, strict=True):
         lr = np.asarray(lrs[label], dtype=float)
         epochs, steps = staircase(lr)  # the last epoch drawn to its end
         if label.startswith("blog"):
             # on top, so that it stays visible where torch's curve coincides with it
-            top.plot(epochs, steps, "--", color=colour, linewidth=2.5, label=label, drawstyle="steps-post", zorder=3)
+            top.plot(
+                epochs, steps, "--", color=look.color, linewidth=2.5, label=label, drawstyle="steps-post", zorder=3
+            )
             continue
         # earlier curves wider, so that a curve hidden under a later, equal one still shows at its edges
-        width = 2.0 + 2.0 * (len(own) - 1 - own_index)
+        width = layered_width(own_index, len(own))
         own_index += 1
-        top.plot(epochs, steps, color=colour, label=label, drawstyle="steps-post", linewidth=width)
+        top.plot(epochs, steps, label=label, drawstyle="steps-post", linewidth=width, **look.line())
         for cut in cut_epochs(lr):
-            top.axvline(cut, color=colour, linestyle=":", linewidth=1)
+            top.axvline(cut, color=look.color, linestyle=":", linewidth=1)
     if torch_dots is not None:
         draw_torch_dots(top, torch_dots, x=np.arange(len(torch_dots)) + 0.5)
-    metric_colours = own if len(metrics) == len(own) else ["black", "tab:gray", "tab:brown"]
+    metric_colours = own if len(metrics) == len(own) else [BLACK, GREY, OCHRE]
     for (label, values), colour in zip(metrics.items(), metric_colours, strict=False):
         m = np.asarray(values, dtype=float)
         bottom.plot(np.arange(1, len(m) + 1), m, color=colour, label=label, linewidth=1.5)
@@ -105,7 +110,7 @@ def lr_and_metric(
         bottom.axvspan(shade[0] + 1, shade[1] + 1, color="grey", alpha=0.2, label="no improvement")
     if metric_ylim is not None:
         bottom.set_ylim(*metric_ylim)
-    top.set_yscale("log")
+    log_scale(top)
     top.set(ylabel="lr (log scale)", title=title)
     bottom.set(xlabel="epoch (a metric is drawn at the end of the epoch it measures)", ylabel="metric")
     for ax in (top, bottom):
@@ -159,14 +164,29 @@ def curve_vs_torch(
     if blog:
         curves["blog's sketch (fixed drop)"] = blog_sketch("ReduceLROnPlateau", n, base_lr)
     curves["lrutils.lr_curve"] = ours
-    return lr_and_metric(curves, {metric_label: metrics}, title=call_title(kwargs), shade=shade, torch_dots=theirs)
+    title = call_title(kwargs) + "\n" + _cuts_said(ours)
+    return lr_and_metric(curves, {metric_label: metrics}, title=title, shade=shade, torch_dots=theirs)
+
+
+def _cuts_said(lr: np.ndarray) -> str:
+    """Where the lr changes, in words, for a title.
+
+    >>> _cuts_said(np.array([0.1, 0.1, 0.01])), _cuts_said(np.array([0.1, 0.1]))
+    ('a new lr from epoch 2', 'no cut')
+    """
+    cuts = cut_epochs(lr)
+    if not cuts:
+        return "no cut"
+    shown = ", ".join(str(c) for c in cuts[:6]) + (", ..." if len(cuts) > 6 else "")
+    return f"a new lr from epoch{'s' if len(cuts) > 1 else ''} {shown}"
 
 
 def explorer_start() -> Figure:
     """What the explorer shows when it opens: :data:`EXPLORER_START` on a loss that flattens at epoch 40.
 
-    >>> explorer_start().axes[0].get_title()
-    'ReduceLROnPlateau(patience=10, factor=0.1)'
+    >>> print(explorer_start().axes[0].get_title())
+    ReduceLROnPlateau(patience=10, factor=0.1)
+    a new lr from epochs 52, 63, 74, 85, 96
     """
     start = EXPLORER_START
     loss = synthetic_val_loss(start["n_epochs"] - 1, flat_from=start["flat_from"])
@@ -175,7 +195,7 @@ def explorer_start() -> Figure:
     return lr_and_metric(
         {"ReduceLROnPlateau": lr},  # lr_curve, equal to torch's within 1e-12 (tests/test_curves_vs_torch.py)
         {f"val loss (flat_from={start['flat_from']})": loss},
-        title=call_title(settings),
+        title=call_title(settings) + "\n" + _cuts_said(lr),
     )
 
 

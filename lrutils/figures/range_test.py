@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_below
+from .style import BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale, looks_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
     from ..training.range_test import RangeTestResult
@@ -45,12 +47,16 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     steps = np.arange(len(raw))
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
-    ax.plot(steps, raw, color="C0", alpha=0.35, linewidth=1.2, label="raw loss per batch")
-    ax.plot(steps, uncorrected_average(raw, result.smooth), color="C1", linestyle="--", label="moving average $a_i$")
+    ax.plot(steps, raw, color=GREY, alpha=0.8, linewidth=1.2, label="raw loss per batch")
+    ax.plot(
+        steps, uncorrected_average(raw, result.smooth), color=VERMILLION, linestyle="--",
+        label="moving average a_i (pulled towards 0)",
+    )  # fmt: skip
     corrected = result.smoothed[:n]  # the average the sweep stored: bias-corrected
-    ax.plot(steps, corrected, color="C0", linewidth=2.2, label=r"bias-corrected $a_i / (1-\beta^{i+1})$")
-    ax.set(xlabel="batch", ylabel="training loss", title=f"the first {len(raw)} batches of the sweep")
-    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    ax.plot(steps, corrected, color=BLUE, linewidth=2.2, label="bias-corrected a_i / (1 - beta^(i+1))")
+    ax.set(xlabel="batch", ylabel="training loss")
+    ax.set_title(f"the first {len(raw)} batches: without the correction the average starts near 0")
+    legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
 
@@ -68,17 +74,19 @@ def rules_vs_tuning(
     >>> len(rules_vs_tuning(lr_range_test(num_iter=30), t, {"min / 10": 0.05}).axes)
     2
     """
-    fig = Figure(figsize=(MAX_WIDTH, 5.6), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.9), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1.0, 1.2))
     inside = (result.lrs >= xlim[0]) & (result.lrs <= xlim[1])
-    top.plot(result.lrs[inside], result.smoothed[inside], color="C0")
-    top.set(ylabel="smoothed loss", title="range test (one run of 300 batches)")
+    top.plot(result.lrs[inside], result.smoothed[inside], color=BLUE)
+    top.set(ylabel="smoothed loss", title=f"range test (one run of {len(result.lrs)} batches)")
     grid = np.array(tuning.grid)
-    for i, label in enumerate(tuning.labels):
+    looks = looks_for(tuning.labels)
+    for label in tuning.labels:
         losses = np.array([tuning.mean_loss(label, lr) for lr in tuning.grid])
         ok = np.isfinite(losses)
-        bottom.plot(grid[ok], losses[ok], "-o", color=color_for(label, i), label=f"{label} (sweep)")
-    bottom.set(xscale="log", xlabel="learning rate (peak lr for OneCycleLR, log scale)", ylabel="mean final val loss")
+        bottom.plot(grid[ok], losses[ok], marker=looks[label].marker, label=f"{label} (sweep)", **looks[label].line())
+    log_scale(bottom, "x")
+    bottom.set(xlabel="learning rate (peak lr for OneCycleLR, log scale)", ylabel="mean final val loss")
     bottom.set_title(f"30-epoch training, mean over tuning seeds {tuning.seeds}")
     styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
     for k, (label, lr) in enumerate(marks.items()):
@@ -86,7 +94,7 @@ def rules_vs_tuning(
             ax.axvline(lr, color="grey", linestyle=styles[k % len(styles)], linewidth=1.4)
         bottom.plot([], [], color="grey", linestyle=styles[k % len(styles)], label=f"{label}: {lr:.3g}")
     bottom.set_xlim(*xlim)
-    fig.legend(*bottom.get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False)
+    legend_below(fig, *bottom.get_legend_handles_labels())
     return fig
 
 
@@ -119,32 +127,37 @@ def plot_range_test(
     ax = fig.subplots()
     lows, highs = [], []
     single = len(items) == 1
-    for i, (label, r) in enumerate(items.items()):
-        colour = f"C{i % 10}"
+    looks = [fallback_look(i) for i in range(len(items))]
+    stopped = False
+    for look, (label, r) in zip(looks, items.items(), strict=True):
         k = int(np.searchsorted(r.lrs, r.steepest_lr))
         if single:
             tags = ("smoothed loss", f"steepest {r.steepest_lr:.2e}", f"min {r.min_loss_lr:.2e}")
             tags += (f"min / 10 {r.suggestion:.2e} (suggestion)",)
-        else:  # one legend entry per test: the markers mean the same for every colour
+        else:  # one legend entry per test: the markers mean the same for every colour (see the title)
             tags = (f"{label}: steepest {r.steepest_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None)
-        ax.plot(r.lrs, r.losses, color=colour, alpha=0.25, linewidth=0.8)
-        ax.plot(r.lrs, r.smoothed, color=colour, linewidth=2, label=tags[0])
-        ax.plot([r.steepest_lr], [r.smoothed[k]], "o", color=colour, markersize=8, label=tags[1])
-        ax.plot([r.min_loss_lr], [r.best_loss], "x", color=colour, markersize=9, mew=2, label=tags[2])
-        ax.axvline(r.suggestion, color=colour, linestyle="--", linewidth=1.2, label=tags[3])
+        ax.plot(r.lrs, r.losses, color=look.color, alpha=0.25, linewidth=0.8)
+        ax.plot(r.lrs, r.smoothed, linewidth=2, label=tags[0], **look.line())
+        ax.plot([r.steepest_lr], [r.smoothed[k]], "o", color=look.color, markersize=8, label=tags[1])
+        ax.plot([r.min_loss_lr], [r.best_loss], "x", color=look.color, markersize=9, mew=2, label=tags[2])
+        ax.axvline(r.suggestion, color=look.color, linestyle="--", linewidth=1.2, label=tags[3])
         if r.diverged_lr is not None:
-            ax.axvline(r.diverged_lr, color="grey", linestyle=":", linewidth=1)
+            ax.axvline(r.diverged_lr, color=GREY, linestyle=":", linewidth=1.2)
+            stopped = True
         lows.append(float(np.min(r.smoothed)))
         highs.append(float(np.max(r.smoothed[: max(1, len(r.smoothed) // 10)])))
     low, high = min(lows), max(highs)
     ax.set_ylim(low - 0.1 * (high - low), high + 0.6 * (high - low))  # raw spikes near the end do not squash the curve
-    ax.set_xscale("log")
+    log_scale(ax, "x")
     ax.set(xlabel="learning rate (log scale)", ylabel="training loss (per batch)")
     ax.grid(alpha=0.3, which="both")
-    if not single:
-        title += "\n(o steepest descent, x minimum, dashed min / 10, dotted where a test stopped)"
-    ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
+    if not single:  # what the marks mean, once for every test; "stopped" only if a test stopped
+        title += "\n(o steepest, x minimum, dashed: min / 10" + (", dotted: stopped)" if stopped else ")")
+    elif stopped:
+        handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=1.2))
+        labels.append("where the test stopped")
+    ax.set_title(title)
     # below: never on the curve; one test per line when each entry names a test (they are long)
     fig.legend(handles, labels, loc="outside lower center", ncols=2 if single else 1, frameon=False)
     return fig

@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_fractional_epoch_lrs
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_below
+from .style import GREY, MAX_WIDTH, color_for
 
 RISES: dict[str, tuple[str, dict[str, int]]] = {
     "CosineAnnealingLR(T_max=50), stepped past T_max: rises smoothly": ("CosineAnnealingLR", {"T_max": 50}),
@@ -31,7 +32,7 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
     >>> [line.get_drawstyle() for line in rises_again(30).axes[0].lines]
     ['steps-post']
     """
-    fig = Figure(figsize=(MAX_WIDTH, 5.4), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.6), layout="constrained")
     axes = fig.subplots(len(RISES), 1, sharex=True, sharey=True)
     steps = np.arange(n_steps)
     for ax, (label, (name, kwargs)) in zip(axes, RISES.items(), strict=True):
@@ -39,6 +40,7 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
         ax.plot(steps, values, drawstyle="steps-post", color=color_for(name))
         ax.set_title(label, loc="left", fontsize="medium")
         ax.set_ylabel("lr")
+        ax.locator_params(axis="y", nbins=3)
     axes[-1].set_xlabel("epoch")
     return fig
 
@@ -55,11 +57,14 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
     colour = color_for("CosineAnnealingWarmRestarts")
-    ax.plot(per_epoch, drawstyle="steps-post", color="grey", label="step() once per epoch")
+    ax.plot(per_epoch, drawstyle="steps-post", color=GREY, linewidth=3, label="step() once per epoch")
     ax.plot(smooth, color=colour, label="step(epoch + (i + 1) / iters) after every batch")
     ax.set(xlabel=f"batch ({iters} per epoch)", ylabel="learning rate")
-    ax.set_title(f"CosineAnnealingWarmRestarts(T_0={T_0}, T_mult={T_mult}): the lr each batch used")
-    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    ax.set_title(
+        f"CosineAnnealingWarmRestarts(T_0={T_0}, T_mult={T_mult})\n"
+        "stepped with fractional epochs, each cycle is a smooth cosine"
+    )
+    legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
 

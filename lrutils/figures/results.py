@@ -8,6 +8,7 @@ decay to 1e-4 stays visible.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..text.tables import WORD_START
-from .style import BASE_FONT, MAX_WIDTH, colors_for
+from ._draw import legend_columns
+from .style import BASE_FONT, MAX_WIDTH, log_scale, looks_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
     from ..training.comparison import Comparison
@@ -49,14 +51,14 @@ def _labelled(histories: History | Sequence[History] | Mapping[Any, History], wh
     return items
 
 
-def _lr_axis(ax: Axes, xlabel: str = "epoch") -> None:
-    ax.set_yscale("log")
-    ax.set(title="learning rate", xlabel=xlabel, ylabel="lr (log scale)")
+def _lr_axis(ax: Axes, xlabel: str = "epoch", title: str = "learning rate") -> None:
+    log_scale(ax)
+    ax.set(title=title, xlabel=xlabel, ylabel="lr (log scale)")
 
 
-def _legend_below(fig: Figure, handles: list[Any], labels: list[str]) -> None:
+def _legend_below(fig: Figure, handles: list[Any], labels: list[str], ncols: int = 3) -> None:
     """One legend for the whole figure, under the panels: it never covers a curve."""
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 3), frameon=False)
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols), frameon=False)
 
 
 def _mark_failure(ax: Axes, h: History, colour: str) -> None:
@@ -68,9 +70,10 @@ def _mark_failure(ax: Axes, h: History, colour: str) -> None:
 def plot_history(histories: History | Sequence[History] | Mapping[Any, History]) -> Figure:
     """Learning rate, loss and validation accuracy of single runs, side by side.
 
-    The lr is drawn per optimizer step (as steps, log scale); validation loss (solid) and
-    training loss (dashed) and accuracy at the end of each epoch. A run that failed ends with an
-    ``x``. A dict's string keys label the runs (``{"constant 0.4": ..., "constant 0.05": ...}``).
+    The lr is drawn per optimizer step (as steps, log scale); validation loss (thick) and
+    training loss (thin, faint) and accuracy at the end of each epoch, each run in its own colour
+    and line style. A run that failed ends with an ``x``. A dict's string keys label the runs
+    (``{"constant 0.4": ..., "constant 0.05": ...}``).
 
     >>> from lrutils import train
     >>> len(plot_history(train(None, epochs=2)).axes)
@@ -80,38 +83,44 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
     fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
     ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
     handles, names = [], []
-    colours = colors_for([label for label, _ in items])
+    looks = looks_for([label for label, _ in items])
     for label, h in items:
-        colour = colours[label]
+        look = looks[label]
         epochs = np.arange(1, h.epochs + 1)
-        (line,) = ax_lr.plot(h.step_epochs, h.lr, color=colour, drawstyle="steps-post")
-        ax_loss.plot(epochs, h.train_loss, color=colour, linestyle="--", alpha=0.6, linewidth=1.5)
-        ax_loss.plot(epochs, h.val_loss, color=colour)
-        ax_acc.plot(epochs, h.val_acc, color=colour)
+        (line,) = ax_lr.plot(h.step_epochs, h.lr, drawstyle="steps-post", **look.line())
+        ax_loss.plot(epochs, h.train_loss, alpha=0.5, linewidth=1.2, **look.line())
+        ax_loss.plot(epochs, h.val_loss, **look.line())
+        ax_acc.plot(epochs, h.val_acc, **look.line())
         for ax in (ax_loss, ax_acc):
-            _mark_failure(ax, h, colour)
+            _mark_failure(ax, h, look.color)
         handles.append(line)
         names.append(label + (" (failed)" if h.failed else ""))
     _lr_axis(ax_lr)
     ax_loss.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
     ax_acc.set(title="val accuracy", xlabel="epoch")
-    handles += [Line2D([], [], color="grey", linestyle="--"), Line2D([], [], color="grey")]
-    names += ["train loss", "val loss"]
-    _legend_below(fig, handles, names)
+    handles += [Line2D([], [], color="grey", linewidth=1.2, alpha=0.5), Line2D([], [], color="grey")]
+    names += ["train loss (thin)", "val loss (thick)"]
+    _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 3))
     return fig
 
 
 def _wrap(label: str, width: int = 14) -> str:
-    r"""Break a label longer than ``width`` so tick labels do not collide: at its first space, or
-    at the inner capital that starts a word and halves it best (``ReduceLR\nOnPlateau``).
+    r"""Break a label longer than ``width`` so it fits beside a panel: between words, and a long
+    word at the inner capital that starts a word and halves it best (``ReduceLR\nOnPlateau``).
 
     >>> _wrap("CosineAnnealingLR"), _wrap("StepLR"), _wrap("ReduceLROnPlateau")
     ('Cosine\nAnnealingLR', 'StepLR', 'ReduceLR\nOnPlateau')
     >>> _wrap("CosineAnnealingWarmRestarts"), _wrap("CosineAnnealingLR", width=20)
     ('CosineAnnealing\nWarmRestarts', 'CosineAnnealingLR')
+    >>> print(_wrap("OneCycleLR at the steepest point", 16))
+    OneCycleLR at
+    the steepest
+    point
     """
-    if len(label) <= width or " " in label:
-        return label.replace(" ", "\n", 1) if len(label) > width else label
+    if len(label) <= width:
+        return label
+    if " " in label:
+        return "\n".join(_wrap(line, width) for line in textwrap.wrap(label, width))
     # a capital that starts a word: not inside an acronym such as the "R" of "LROn"
     starts = [m.start() for m in WORD_START.finditer(label) if 0 < m.start() < len(label) - 1]
     if not starts:
@@ -138,13 +147,16 @@ def _band(values: np.ndarray, band: str) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None, band: str = "iqr") -> Figure:
-    """What :meth:`Comparison.plot` draws: lr and val loss (median over seeds with a band) per
-    schedule, and below every seed's final val loss with the mean and its 95 % interval.
+    """What :meth:`Comparison.plot` draws: on the left the lr and the val loss per epoch (median over
+    seeds, with a band) per schedule; on the right every seed's final val loss, one row per
+    schedule, with the mean and its 95 % interval under the seeds.
+
+    Each schedule has its colour, line style and marker (:func:`~lrutils.figures.style.looks_for`).
 
     >>> from lrutils import compare
     >>> fig = plot_comparison(compare([None, "StepLR"], epochs=2, seeds=2, progress=False))
     >>> [ax.get_title() for ax in fig.axes]
-    ['learning rate', 'validation loss (median, 25-75% band)', 'final validation loss per seed']
+    ['learning rate', 'val loss (median, 25-75% band)', 'final val loss per seed']
     """
     if band not in ("iqr", "range"):
         raise ValueError(f"band must be 'iqr' or 'range', got {band!r}")
@@ -152,64 +164,64 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     unknown = [label for label in labels if label not in comparison.runs]
     if unknown:
         raise ValueError(f"labels must be among {comparison.labels}, got {unknown}")
-    fig = Figure(figsize=(MAX_WIDTH, 6.6), layout="constrained")
-    # the loss panel a little wider: its title is the longer one, and must not stick out of the figure
-    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 0.9), width_ratios=(1.0, 1.2))
-    ax_lr, ax_loss = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    ax_final = fig.add_subplot(grid[1, :])
+    fig = Figure(figsize=(MAX_WIDTH, 4.9), layout="constrained")
+    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 1.15), width_ratios=(1.1, 1.0))
+    ax_lr = fig.add_subplot(grid[0, 0])
+    ax_loss = fig.add_subplot(grid[1, 0], sharex=ax_lr)
+    ax_final = fig.add_subplot(grid[:, 1])
     handles = []
-    colours = colors_for(labels)
-    for i, label in enumerate(labels):
+    looks = looks_for(labels)
+    rows = np.arange(len(labels))[::-1]  # the first schedule on top, as in the legend and the tables
+    for label, row in zip(labels, rows, strict=True):
         runs = comparison.runs[label]
-        colour = colours[label]
+        look = looks[label]
         lrs = np.stack([h.lr for h in runs])
         lr_median, _, _ = _band(lrs, "iqr")
-        (line,) = ax_lr.plot(runs[0].step_epochs, lr_median, color=colour, drawstyle="steps-post")
+        (line,) = ax_lr.plot(runs[0].step_epochs, lr_median, drawstyle="steps-post", **look.line())
         if runs[0].name == "ReduceLROnPlateau":  # each seed cuts at its own epochs: show the spread
             _, low, high = _band(lrs, "range")
-            ax_lr.fill_between(runs[0].step_epochs, low, high, color=colour, alpha=0.15, step="post")
+            ax_lr.fill_between(runs[0].step_epochs, low, high, color=look.color, alpha=0.15, step="post", lw=0)
         losses = np.stack([h.val_loss for h in runs])
         median, low, high = _band(losses, band)
         epochs = np.arange(1, losses.shape[1] + 1)
-        ax_loss.plot(epochs, median, color=colour)
-        ax_loss.fill_between(epochs, low, high, color=colour, alpha=0.18, linewidth=0)
+        ax_loss.plot(epochs, median, **look.line())
+        ax_loss.fill_between(epochs, low, high, color=look.color, alpha=0.18, linewidth=0)
         handles.append(line)
         finals = np.array([h.val_loss[-1] for h in runs if not h.failed])
-        offsets = np.linspace(-0.18, 0.18, len(runs))[: len(finals)]
-        ax_final.plot(i + offsets, finals, "o", color=colour, alpha=0.55, markersize=5)
+        offsets = np.linspace(0.05, 0.32, len(runs))[: len(finals)]  # seeds above the row, the interval on it
+        ax_final.plot(finals, row + offsets, alpha=0.6, markersize=5, **look.points())
         if finals.size:
             iv = comparison.summary(label)
             if iv.n >= 2:
                 ax_final.errorbar(
-                    [i + 0.3],
-                    [iv.mean],
-                    yerr=[[iv.mean - iv.low], [iv.high - iv.mean]],
-                    fmt="D",
-                    color=colour,
-                    capsize=5,
-                    markersize=7,
-                )
+                    [iv.mean], [row - 0.12], xerr=[[iv.mean - iv.low], [iv.high - iv.mean]], fmt="|",
+                    color=look.color, capsize=4, markersize=12, mew=2.5, elinewidth=2.5,
+                )  # fmt: skip
         failed = len(comparison.failures(label))
         if failed:
             ax_final.annotate(
-                f"{failed} failed", (i, 1.0), xycoords=("data", "axes fraction"), ha="center", va="top", color=colour
-            )
-    _lr_axis(ax_lr)
-    title = "25-75%" if band == "iqr" else "min-max"
-    ax_loss.set(xlabel="epoch", ylabel="cross-entropy")
-    ax_loss.set_title(f"validation loss (median, {title} band)", fontsize=BASE_FONT)
-    # about 70 characters of tick labels fit under the panel: wrap only what would collide
-    ax_final.set_xticks(range(len(labels)), [_wrap(label, max(14, 70 // len(labels))) for label in labels])
-    ax_final.set(title="final validation loss per seed", ylabel="val loss")
-    ax_final.set_xlim(-0.6, len(labels) - 0.4)
-    handles.append(Line2D([], [], color="grey", marker="D", linestyle=""))
-    _legend_below(fig, handles, [*labels, "mean and 95% interval"])
+                f"{failed} failed", (1.0, row), xycoords=("axes fraction", "data"), ha="right", va="center",
+                color=look.color, xytext=(-4, 0), textcoords="offset points",
+            )  # fmt: skip
+    _lr_axis(ax_lr, xlabel="")
+    ax_lr.tick_params(labelbottom=False)
+    spread = "25-75%" if band == "iqr" else "min-max"
+    ax_loss.set(xlabel="epoch", ylabel="val loss")
+    ax_loss.set_title(f"val loss (median, {spread} band)", fontsize=BASE_FONT)
+    ax_final.set_yticks(rows, [_wrap(label, 18) for label in labels])
+    ax_final.set_ylim(-0.6, len(labels) - 0.4)
+    ax_final.grid(False, axis="y")
+    ax_final.set(title="final val loss per seed", xlabel="val loss after the last epoch\n(lower is better)")
+    handles.append(Line2D([], [], color="grey", marker="|", markersize=12, mew=2.5, linewidth=2.5))
+    names = [*labels, "mean, 95% interval"]
+    _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 4))
     return fig
 
 
 def plot_tuning(tuning: Tuning) -> Figure:
-    """Mean final validation loss against the lr of the sweep (log x), one line per schedule, the
-    chosen lr circled and a failed sweep point marked ``x``: a flat line is a forgiving schedule.
+    """Mean final validation loss against the lr of the sweep (log x), one line per schedule (its
+    colour, line style and marker), the chosen lr circled and a failed sweep point marked ``x``:
+    a flat line is a forgiving schedule.
 
     >>> from lrutils import tune_lr
     >>> plot_tuning(tune_lr([None], grid=(0.05, 0.1), seeds=[1], epochs=2, progress=False)).axes[0].get_xscale()
@@ -219,22 +231,24 @@ def plot_tuning(tuning: Tuning) -> Figure:
     ax = fig.subplots()
     best = tuning.best
     grid = np.array(tuning.grid)
-    colours = colors_for(tuning.labels)
+    looks = looks_for(tuning.labels)
     for label in tuning.labels:
-        colour = colours[label]
+        look = looks[label]
         losses = np.array([tuning.mean_loss(label, lr) for lr in tuning.grid])
         ok = np.isfinite(losses)
-        ax.plot(grid[ok], losses[ok], "-o", color=colour, label=label)
+        ax.plot(grid[ok], losses[ok], marker=look.marker, markersize=7, label=label, **look.line())
         ax.plot(
-            grid[~ok], np.ones((~ok).sum()), "x", color=colour, markersize=10, mew=2, transform=ax.get_xaxis_transform()
-        )
+            grid[~ok], np.ones((~ok).sum()), "x", color=look.color, markersize=10, mew=2,
+            transform=ax.get_xaxis_transform(),
+        )  # fmt: skip
         chosen = tuning.grid.index(best[label])
-        ax.plot([grid[chosen]], [losses[chosen]], "o", markersize=14, markerfacecolor="none", color=colour)
+        ax.plot([grid[chosen]], [losses[chosen]], "o", markersize=15, markerfacecolor="none", color=look.color)
     ax.set_xscale("log")
     ax.set_xticks(grid, [f"{v:g}" for v in grid])
     ax.minorticks_off()
-    ax.set(xlabel="lr (peak)", ylabel="mean final val loss", title="the same lr sweep for every schedule")
-    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
+    ax.set(xlabel="lr (peak; log scale)", ylabel="mean final val loss")
+    ax.set_title("the same lr sweep for every schedule; circled: the lr chosen")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return fig
 
 

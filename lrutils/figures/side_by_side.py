@@ -1,7 +1,7 @@
 """Figures for notebook 07 (all five side by side): the blog's grid against torch.
 
->>> [ax.get_yscale() for ax in blog_grid().axes]
-['log', 'log', 'linear', 'log', 'linear', 'log']
+>>> [ax.get_ylabel() for ax in blog_grid().axes][:3]
+['lr (log scale)', 'lr (log scale)', 'lr (linear)']
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from matplotlib.lines import Line2D
 
 from ..curves.blog import BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
 from ..curves.table import BLOG_SCHEDULERS
-from .style import MAX_WIDTH, color_for
+from ._draw import legend_columns
+from .style import MAX_WIDTH, color_for, log_scale, look_for
 
 LOG_PANELS = ("StepLR", "ExponentialLR", "ReduceLROnPlateau")
 """Panels whose decay spans decades: drawn on a log lr axis (the blog draws all five linear)."""
@@ -20,61 +21,57 @@ STAIRCASES = ("StepLR", "ReduceLROnPlateau")
 """Curves that change in jumps: drawn as steps."""
 
 
-def _title(name: str, width: int = 22) -> str:
-    """The scheduler, then the blog's arguments: on one line if they fit ``width`` characters, else
-    one argument per line (a panel is a third of the figure wide: longer lines reach the next title).
+def _title(name: str) -> str:
+    """The scheduler, then the blog's arguments (``OneCycleLR``'s max_lr is the lr 0.1 of every panel).
 
-    >>> print(_title("ExponentialLR"))
-    ExponentialLR
-    (gamma=0.9)
+    >>> print(_title("ReduceLROnPlateau"))
+    ReduceLROnPlateau
+    patience=10, factor=0.1
     >>> print(_title("OneCycleLR"))
     OneCycleLR
-    (max_lr=0.1,
-    total_steps=100)
+    total_steps=100
     """
-    parts = [f"{k}={v}" for k, v in BLOG_TORCH_KWARGS[name].items()]
-    args = f"({', '.join(parts)})"
-    if len(args) > width:
-        args = "(" + ",\n".join(parts) + ")"
-    return f"{name}\n{args}"
+    kwargs = {k: v for k, v in BLOG_TORCH_KWARGS[name].items() if k != "max_lr"}
+    return name + "\n" + ", ".join(f"{k}={v}" for k, v in kwargs.items())
 
 
 def blog_grid() -> Figure:
     """The blog's five curves over its 100 epochs from lr 0.1, in its 3x2 layout turned to 2x3: torch
-    (solid, the series' colour) with the blog's numpy sketch (dashed black) on top, then the five torch
-    curves together.
+    (wide, the series' colour) with the blog's numpy sketch (dashed black) on top, then the five torch
+    curves together, each in its line style.
 
     The lr axis is logarithmic where the decay spans decades (:data:`LOG_PANELS` and the last
-    panel); one legend below the grid.
+    panel), and every panel's axis label says its scale; one legend below the grid.
 
     >>> fig = blog_grid()
     >>> len(fig.axes), bool(fig.get_figwidth() <= MAX_WIDTH)
     (6, True)
     """
-    fig = Figure(figsize=(MAX_WIDTH, 6.4), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.9), layout="constrained")
     axes = fig.subplots(2, 3, sharex=True).ravel()
     epochs = np.arange(100)
     for ax, name in zip(axes, BLOG_SCHEDULERS, strict=False):
         draw = "steps-post" if name in STAIRCASES else "default"
-        ax.plot(epochs, blog_torch_curve(name), color=color_for(name), linewidth=3, drawstyle=draw)
+        ax.plot(epochs, blog_torch_curve(name), color=color_for(name), linewidth=4, alpha=0.8, drawstyle=draw)
         ax.plot(epochs, blog_sketch(name), "--", color="black", linewidth=1.3, drawstyle=draw)
         ax.set_title(_title(name), fontsize="medium")
         if name in LOG_PANELS:
-            ax.set_yscale("log")
+            log_scale(ax)
+        ax.set_ylabel("lr (log scale)" if name in LOG_PANELS else "lr (linear)")
     last = axes[-1]
     for name in BLOG_SCHEDULERS:
         draw = "steps-post" if name in STAIRCASES else "default"
-        last.plot(epochs, blog_torch_curve(name), color=color_for(name), drawstyle=draw)
-    last.set_yscale("log")
+        last.plot(epochs, blog_torch_curve(name), drawstyle=draw, **look_for(name).line())
+    log_scale(last)
+    last.set_ylabel("lr (log scale)")
     last.set_title("all five (torch)", fontsize="medium")
     for ax in axes[3:]:
         ax.set_xlabel("epoch")
-    for ax in axes[::3]:
-        ax.set_ylabel("learning rate")
-    handles = [Line2D([], [], color=color_for(name)) for name in BLOG_SCHEDULERS]
+    handles = [Line2D([], [], **look_for(name).line()) for name in BLOG_SCHEDULERS]
+    handles.append(Line2D([], [], color="grey", linewidth=4, alpha=0.8))
     handles.append(Line2D([], [], color="black", linestyle="--", linewidth=1.3))
-    labels = [f"{name} (torch)" for name in BLOG_SCHEDULERS] + ["the blog's sketch"]
-    fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+    labels = [*BLOG_SCHEDULERS, "torch, in its own panel", "the blog's sketch"]
+    fig.legend(handles, labels, loc="outside lower center", ncols=legend_columns(labels, MAX_WIDTH, 4), frameon=False)
     return fig
 
 

@@ -2,7 +2,7 @@
 
 >>> fig = warmup_shapes()
 >>> [ax.get_title() for ax in fig.axes]
-['LinearLR: one class, two shapes', 'warm-up-stable-decay (WSD)']
+['LinearLR: one class, two shapes', 'WSD: a long stable phase, or none']
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
-from ._draw import staircase
-from .style import MAX_WIDTH, color_for
+from ._draw import layered_width, legend_below, staircase
+from .style import BLUE, MAX_WIDTH, color_for, looks_for
 
 
 def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "epoch") -> Figure:
     """Several per-epoch lr curves as staircases (the lr is constant within a step), legend under the axes.
+
+    Each curve has its own colour and line style, and earlier curves are drawn wider, so that
+    curves that coincide (three ways to compose one warm-up) still show at their edges.
 
     >>> fig = lr_curves({"a": np.ones(3), "b": np.zeros(3)}, title="two")
     >>> len(fig.axes[0].lines), fig.axes[0].get_title()
@@ -28,11 +31,13 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
         raise ValueError("curves must contain at least one curve (a mapping label -> array)")
     fig = Figure(figsize=(MAX_WIDTH, 3.2 + 0.25 * len(curves)), layout="constrained")
     ax = fig.subplots()
+    looks = looks_for(list(curves))
     for i, (label, values) in enumerate(curves.items()):
         # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
-        ax.plot(*staircase(values), drawstyle="steps-post", label=label, color=color_for(label, i))
+        width = layered_width(i, len(curves))
+        ax.plot(*staircase(values), drawstyle="steps-post", label=label, linewidth=width, **looks[label].line())
     ax.set(title=title, xlabel=xlabel, ylabel="learning rate")
-    fig.legend(loc="outside lower center", ncols=1 if len(curves) > 2 else len(curves), frameon=False)
+    legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
 
@@ -53,7 +58,7 @@ def warmup_shapes(base_lr: float = 0.1, n_steps: int = 100) -> Figure:
     }
     for (label, kwargs), style in zip(linear.items(), ("-", "--"), strict=True):
         curve = lr_curve("LinearLR", n_steps, base_lr, **kwargs)
-        left.plot(steps, curve, style, drawstyle="steps-post", label=label, color="tab:blue")
+        left.plot(steps, curve, style, drawstyle="steps-post", label=label, color=BLUE)
     left.set(title="LinearLR: one class, two shapes", xlabel="epoch", ylabel="learning rate")
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     warm, decay = max(1, n_steps // 10), max(1, n_steps // 5)
@@ -63,7 +68,7 @@ def warmup_shapes(base_lr: float = 0.1, n_steps: int = 100) -> Figure:
         label = f"warmup_stable_decay({warm}, {stable}, {decay})"
         curve = lr_curve("warmup_stable_decay", n_steps, base_lr, **kwargs)
         right.plot(steps, curve, style, drawstyle="steps-post", label=label, color=colour)
-    right.set(title="warm-up-stable-decay (WSD)", xlabel="epoch")
+    right.set(title="WSD: a long stable phase, or none", xlabel="epoch")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     return fig
 

@@ -14,8 +14,9 @@ Environment:
                                (default: ``<repo>/notebooks`` plus
                                ``fixtures/03_every_explorer.ipynb``); e.g.
                                ``tests/browser/fixtures`` (must pass) or
-                               ``tests/browser/fixtures/broken`` (must FAIL the
-                               slider check).
+                               ``tests/browser/fixtures/broken`` (must FAIL: the
+                               slider check, and the figure check of a figure
+                               too tall for the screen).
     LRUTILS_BROWSER_HEADED=1   show the browser window (needs a display).
 
 Outputs (git-ignored): ``build/screenshots/<notebook>-explorerNN-<scheduler>-*.png`` and

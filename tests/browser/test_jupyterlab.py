@@ -2,7 +2,9 @@
 
 For each notebook: open it in a 1366x768 window, run all cells, check that no cell failed
 (except cells tagged ``raises-exception``), that every widget rendered, and that the browser
-logged no errors. Every explorer (``.lrutils-explorer``) is then checked by
+logged no errors. Every figure and explorer picture is checked by ``figure_checks.check_figures``:
+at most 720 x 520 px, whole on the screen when scrolled to, shown at its own size (not shrunk).
+Every explorer (``.lrutils-explorer``) is then checked by
 ``explorer_checks.check_explorers``: layout and font size at 1366x768 and 900x900, the printed
 torch code against the sliders' readouts after keyboard and mouse moves, screenshots.
 """
@@ -18,6 +20,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .explorer_checks import EXPLORER, check_explorers, explorer_count
+from .figure_checks import check_figures
 from .lab_server import LabServer
 from .page_helpers import ConsoleErrors
 
@@ -82,6 +85,16 @@ JS_CELL_STATES = """(path) => {
                 .map((o) => o.textContent.slice(0, 300)),
         };
     });
+}"""
+
+
+# How many outputs are plain images (a matplotlib figure; an explorer shows its widget instead).
+JS_PNG_OUTPUTS = """(path) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
+    return panel.content.widgets.filter((cell) => cell.model.type === 'code')
+        .flatMap((cell) => cell.model.outputs.toJSON())
+        .filter((o) => o.data && o.data['image/png'] !== undefined && o.data[WIDGET_MIME] === undefined).length;
 }"""
 
 
@@ -168,6 +181,10 @@ def test_notebook_runs_and_sliders_work(
     n_outputs = sum(cell["widgetOutputs"] for cell in cells)
     n_rendered = sum(cell["renderedWidgets"] for cell in cells)
     assert n_rendered >= n_outputs, f"only {n_rendered} widget roots rendered for {n_outputs} widget outputs"
+
+    figures = page.evaluate(JS_PNG_OUTPUTS, name)
+    checked = check_figures(page, name)
+    assert checked >= figures, f"{figures} image/png outputs but only {checked} images shown and checked"
 
     sessions = sorted(s["path"] for s in lab_server.api("GET", "/api/sessions"))
     assert sessions == [name], f"expected only {name}'s kernel to run, found sessions {sessions}"
