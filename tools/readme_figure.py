@@ -21,20 +21,14 @@ from matplotlib.lines import Line2D
 
 from lrutils.curves.blog import BLOG_EPOCHS, blog_sketch, blog_torch_curve
 from lrutils.curves.table import BLOG_SCHEDULERS
-from lrutils.figures.style import DPI, RC_PARAMS, SMALL_FONT
+from lrutils.figures.style import DPI, RC_PARAMS, SCHEDULE_LOOKS, SMALL_FONT
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "readme_schedulers.png"
 SIZE_INCHES = (7.0, 4.2)
 PIXEL_DENSITY = 2  # file pixels per displayed pixel
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
-LOOKS = {
-    "StepLR": ("#0072B2", "-"),  # blue, solid
-    "ExponentialLR": ("#E69F00", "--"),  # orange, dashed
-    "CosineAnnealingLR": ("#009E73", ":"),  # bluish green, dotted
-    "ReduceLROnPlateau": ("#D55E00", "-."),  # vermillion, dash-dot
-    "OneCycleLR": ("#CC79A7", (0, (6, 1.5, 1, 1.5, 1, 1.5))),  # reddish purple, dash-dot-dot
-}
+# The series' own looks (lrutils.figures.style: Okabe-Ito colours at 3:1 on white, a line style each).
+LOOKS = {name: (SCHEDULE_LOOKS[name].color, SCHEDULE_LOOKS[name].linestyle) for name in BLOG_SCHEDULERS}
 STAIRCASES = ("StepLR", "ReduceLROnPlateau")
 
 

@@ -47,8 +47,12 @@ def plateau_demo_metric(n: int = BLOG_EPOCHS - 1, best_at: int = 38, flat_until:
 def blog_sketch(name: str, epochs: int = BLOG_EPOCHS, base_lr: float = BLOG_BASE_LR) -> np.ndarray:
     """The blog's numpy approximation of scheduler ``name`` (a sketch, not torch).
 
-    >>> blog_sketch("OneCycleLR")[[0, 50, 99]].round(4).tolist()
-    [0.0, 0.1, 0.0]
+    The one-cycle sketch is the blog's own code: a ramp from 0 to the peak at epoch 50, then a cosine
+    over ``epochs - 50`` epochs, which would reach 0 at epoch 100, one past the picture: its last
+    value (epoch 99) is 9.87e-5, not 0.
+
+    >>> blog_sketch("OneCycleLR")[[0, 50, 99]].tolist()
+    [0.0, 0.1, 9.866357858642206e-05]
     """
     e = np.arange(epochs, dtype=float)
     half = epochs // 2
@@ -62,8 +66,8 @@ def blog_sketch(name: str, epochs: int = BLOG_EPOCHS, base_lr: float = BLOG_BASE
         return np.where(e < half, base_lr, base_lr * 0.1)  # one fixed drop, no metric
     if name == "OneCycleLR":
         ramp = base_lr * e / half  # linear from 0 to the peak at the middle
-        down = base_lr * (1 + np.cos(np.pi * (e - half) / (epochs - 1 - half))) / 2
-        return np.where(e <= half, ramp, down)
+        down = base_lr * (1 + np.cos(np.pi * (e - half) / (epochs - half))) / 2  # the blog's / (epochs - peak)
+        return np.where(e < half, ramp, down)
     raise ValueError(
         f"the blog sketches only StepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau, OneCycleLR; got {name!r}"
     )

@@ -106,6 +106,10 @@ class MomentumPanel:
         finite_ylim(self.ax, momentum)
 
 
+GAIN_CEILING = 1e6
+"""The top of the gain axis at most (gains and thresholds beyond it are drawn at the top)."""
+
+
 class PlateauPanels:
     """ReduceLROnPlateau's rules made visible on three panels.
 
@@ -215,6 +219,7 @@ class PlateauPanels:
         low = min(1e-6, threshold / 10) if threshold > 0 else 1e-6
         positive = gain[np.isfinite(gain) & (gain > 0)]
         high = max(1.0, 2 * float(positive.max()) if positive.size else 1.0, 2 * threshold)
+        high = min(high, GAIN_CEILING)  # a threshold of 1e308 would put the axis at infinity
         row = low / 10**0.8  # the no-gain row, under the lowest number
         shown = np.where(gain > 0, np.clip(gain, low, high), row)
         shown[np.isnan(previous)] = np.nan  # the first metric has nothing to beat
@@ -222,7 +227,7 @@ class PlateauPanels:
         no = ~trace.improved & np.isfinite(shown)
         self.gain_yes.set_data(x[yes], shown[yes])
         self.gain_no.set_data(x[no], shown[no])
-        self.threshold.set_ydata([max(threshold, low)] * 2)
+        self.threshold.set_ydata([min(max(threshold, low), high)] * 2)
         self.no_gain_line.set_ydata([low / 10**0.4] * 2)
         self.gain_ax.set_ylim(low / 10**1.3, high)
         self._row = row

@@ -102,6 +102,16 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
     spec.resolve(1, given, with_data=False)  # unknown keywords and bad values, by name
     if out.metrics is not None:
         spec.resolve(1, {**given, "metrics": out.metrics})  # the metric series itself
+        if len(out.metrics) < 1:
+            raise ValueError(
+                f"explore({name!r}): metrics must hold at least one value (the metric after step 0 decides the lr "
+                "of step 1), got an empty list"
+            )
+    if spec.unit == "metric" and out.n_steps is not None and out.n_steps < 2:
+        raise ValueError(
+            f"explore({name!r}): n_steps must be at least 2 for ReduceLROnPlateau (a metric measured after a step "
+            f"decides the next one), got {out.n_steps}"
+        )
     if not spec.ignores_base_lr:
         out.controls["base_lr"] = make_control(_base_lr_spec(spec), out.base_lr)
     if fixed_n is not None:
@@ -110,7 +120,7 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
         n_max = None if out.metrics is None else len(out.metrics) + 1
         default = N_STEPS.start if n_max is None else min(n_max, EXPLORER_MAX_STEPS)
         start_n = out.n_steps if out.n_steps is not None else default
-        slider = N_STEPS.slider if n_max is None else (1, n_max)
+        slider = N_STEPS.slider if n_max is None else (min(2, n_max), n_max)  # the metric after a step decides the next
         out.controls["n_steps"] = make_control(replace(N_STEPS, slider=slider), start_n)
         out.n_steps = None
     for p in spec.params:
