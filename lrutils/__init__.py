@@ -27,7 +27,7 @@ from .curves import (
     lr_curve,
     make_torch_scheduler,
     momentum_curve,
-    recipes,  # lrutils.recipes.*: the published recipes (notebook 13)
+    recipes,  # lrutils.recipes.*: the published recipes (notebook 12)
     scheduler_names,
     torch_lr_curve,
     torch_momentum_curve,
@@ -47,7 +47,7 @@ from .training import (
     Tuning,
     bake_off,
     compare,
-    loops,  # lrutils.loops.*: the training loop around a scheduler (notebooks 12 and 13)
+    loops,  # lrutils.loops.*: the training loop around a scheduler (notebooks 11 and 12)
     lr_range_test,
     train,
     tune_lr,

@@ -1,4 +1,4 @@
-"""Self-checks of notebook 10 (CyclicLR): right answers pass, typical mistakes explain, bad types raise."""
+"""Self-checks of notebook 09 (CyclicLR): right answers pass, typical mistakes explain, bad types raise."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def make_loop(step_size_up: int = 10, per_batch: bool = True, scheduler_first: b
 
 
 def test_the_notebooks_solution_passes() -> None:
-    """The hidden solution of notebook 10, exercise 3, as written there."""
+    """The hidden solution of notebook 09, exercise 3, as written there."""
 
     def loop(optimizer):
         scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=10)

@@ -1,4 +1,4 @@
-"""Notebook 13's self-checks: the paper's Noam factor and the per-batch conversion pass, typical mistakes explain."""
+"""Notebook 12's self-checks: the paper's Noam factor and the per-batch conversion pass, typical mistakes explain."""
 
 from __future__ import annotations
 

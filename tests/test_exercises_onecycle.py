@@ -1,4 +1,4 @@
-"""The self-checks of notebook 06 (OneCycleLR): right answers pass, typical mistakes explain themselves."""
+"""The self-checks of notebook 05 (OneCycleLR): right answers pass, typical mistakes explain themselves."""
 
 from __future__ import annotations
 
@@ -116,10 +116,10 @@ def test_step_counts_written_as_floats_are_whole_numbers(check):
     assert check(1000.0).correct or check(299.0).correct
 
 
-# --- the raw-torch loop exercise (notebook 06) ------------------------------------------------
+# --- the raw-torch loop exercise (notebook 05) ------------------------------------------------
 
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_one_cycle.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_one_cycle.ipynb"
 
 
 def one_cycle_loop(step="per batch", built="right", order="optimizer first"):

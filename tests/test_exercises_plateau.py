@@ -1,4 +1,4 @@
-"""Self-checks of notebooks 04 and 05 (ReduceLROnPlateau): right answers pass, typical mistakes explain themselves."""
+"""Self-checks of notebook 04 (ReduceLROnPlateau): right answers pass, typical mistakes explain themselves."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def test_whole_floats_are_epochs_and_halves_are_not():
     assert "not a whole number" in check_change_epochs([4, 10.5, 16]).message
 
 
-# --- the raw-torch loop exercises (notebooks 04 and 05) ----------------------------------------
+# --- the raw-torch loop exercises (notebook 04) ----------------------------------------
 
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -219,7 +219,7 @@ def test_knobs_loop_per_batch_is_named_too():
 
 @pytest.mark.parametrize(
     ("notebook", "check"),
-    [("04_reduce_on_plateau.ipynb", check_plateau_loop), ("05_plateau_knobs.ipynb", check_knobs_loop)],
+    [("04_reduce_on_plateau.ipynb", check_plateau_loop), ("04_plateau_knobs_fold.ipynb", check_knobs_loop)],
 )
 def test_the_hidden_solution_passes_its_check(notebook, check):
     namespace = {"torch": torch, "plateau": plateau}

@@ -1,4 +1,4 @@
-"""Self-checks of notebook 11: right answers pass, typical mistakes get a helpful "not yet"."""
+"""Self-checks of notebook 10: right answers pass, typical mistakes get a helpful "not yet"."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_batch160_lrs_that_are_not_positive_are_a_not_yet(answer: float) -> None
 
 
 def test_the_notebooks_solution_passes() -> None:
-    """The hidden solution of notebook 11, exercise 3, as written there."""
+    """The hidden solution of notebook 10, exercise 3, as written there."""
 
     def loop(optimizer):
         start, end, n = 1e-4, 1.0, 20

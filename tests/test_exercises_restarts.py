@@ -1,4 +1,4 @@
-"""Self-checks of notebook 09: right answers pass, typical mistakes get a helpful message, bad types raise."""
+"""Self-checks of notebook 08: right answers pass, typical mistakes get a helpful message, bad types raise."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def make_loop(step_with):
 
 
 def test_the_notebooks_solution_passes() -> None:
-    """The hidden solution of notebook 09, exercise 2, as written there."""
+    """The hidden solution of notebook 08, exercise 2, as written there."""
 
     def loop(optimizer):
         scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)

@@ -1,4 +1,4 @@
-"""The loop checks of notebook 07 (all side by side): right loops pass, typical mistakes are named,
+"""The loop checks of notebook 06 (all side by side): right loops pass, typical mistakes are named,
 and the notebook's hidden solution passes."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from lrutils.exercises.side_by_side import (
     intended_plateau_lrs,
 )
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_all_side_by_side.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_all_side_by_side.ipynb"
 sched = torch.optim.lr_scheduler
 
 

@@ -1,4 +1,4 @@
-"""Notebook 12's self-checks: the right loops pass, typical wrong loops are named and explained."""
+"""Notebook 11's self-checks: the right loops pass, typical wrong loops are named and explained."""
 
 from __future__ import annotations
 

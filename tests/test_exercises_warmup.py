@@ -1,4 +1,4 @@
-"""Notebook 08's self-checks: right answers pass, typical wrong ones explain, bad types are clear."""
+"""Notebook 07's self-checks: right answers pass, typical wrong ones explain, bad types are clear."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def right_factor(t: int) -> float:
 
 
 def test_the_notebooks_solution_passes() -> None:
-    """The hidden solution of notebook 08, exercise 3, as written there."""
+    """The hidden solution of notebook 07, exercise 3, as written there."""
     import math as m
 
     def loop(optimizer):

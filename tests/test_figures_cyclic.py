@@ -1,4 +1,4 @@
-"""Notebook 10's figures: numpy lines with torch dots on them, lr and momentum in opposition."""
+"""Notebook 09's figures: numpy lines with torch dots on them, lr and momentum in opposition."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures of notebook 06 (lrutils.figures.onecycle): right data, series style, readable sizes."""
+"""Figures of notebook 05 (lrutils.figures.onecycle): right data, series style, readable sizes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures of notebooks 04 and 05 (lrutils.figures.plateau): right data, series style, readable sizes."""
+"""Figures of notebook 04 (lrutils.figures.plateau): right data, series style, readable sizes."""
 
 from __future__ import annotations
 

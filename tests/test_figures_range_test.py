@@ -1,4 +1,4 @@
-"""Notebook 11's figures: the smoothing at the start of a sweep, and where the rules land on real training."""
+"""Notebook 10's figures: the smoothing at the start of a sweep, and where the rules land on real training."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def build_trained() -> dict[str, Any]:
 
 
 def _recipes_grid() -> dict[str, dict[str, np.ndarray]]:
-    """Notebook 13's grid of recipes (its longest titles)."""
+    """Notebook 12's grid of recipes (its longest titles)."""
     floor = {"warmup_steps": 100, "total_steps": 1000}
     wsd = {"warmup_steps": 100, "stable_steps": 700, "decay_steps": 200}
     return {

@@ -1,4 +1,4 @@
-"""Notebook 09's figures: one panel per way to rise again, and the lr each batch really used."""
+"""Notebook 08's figures: one panel per way to rise again, and the lr each batch really used."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures of notebook 07 (lrutils.figures.side_by_side): the blog's grid against torch."""
+"""Figures of notebook 06 (lrutils.figures.side_by_side): the blog's grid against torch."""
 
 from __future__ import annotations
 

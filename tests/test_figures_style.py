@@ -100,7 +100,7 @@ def test_schedules_drawn_together_differ_for_every_vision(names: list[str]) -> N
 
 
 def test_the_first_six_fallback_colours_differ_for_every_vision() -> None:
-    """Curves that are not named schedules (notebook 11 compares six) take the palette in order."""
+    """Curves that are not named schedules (notebook 10 compares six) take the palette in order."""
     assert _far_apart({f"PALETTE[{i}]": c for i, c in enumerate(style.PALETTE[:6])}) == []
 
 

@@ -1,4 +1,4 @@
-"""Notebook 08's figures: readable sizes, staircases, legends outside the data."""
+"""Notebook 07's figures: readable sizes, staircases, legends outside the data."""
 
 from __future__ import annotations
 

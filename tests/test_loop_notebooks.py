@@ -1,4 +1,4 @@
-"""Notebooks 12 and 13 keep the series' shape and fit one class period each."""
+"""Notebooks 11 and 12 keep the series' shape and fit one class period each."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-LOOP_NOTEBOOKS = [NOTEBOOKS / "12_training_loop.ipynb", NOTEBOOKS / "13_schedules_in_the_wild.ipynb"]
+LOOP_NOTEBOOKS = [NOTEBOOKS / "11_training_loop.ipynb", NOTEBOOKS / "12_schedules_in_the_wild.ipynb"]
 MAX_WORDS = 2000
 MAX_CELLS = 40
 
@@ -47,8 +47,8 @@ def test_opening_setup_summary_and_korean(path: Path) -> None:
 
 def test_the_series_links_11_to_12_to_13_and_back_to_the_start() -> None:
     twelve, thirteen = ("\n".join(markdown(p)) for p in LOOP_NOTEBOOKS)
-    assert "](11_lr_range_test.ipynb)" in twelve and "](13_schedules_in_the_wild.ipynb)" in twelve
-    assert "](12_training_loop.ipynb)" in thirteen and "](00_what_is_a_scheduler.ipynb)" in thirteen
+    assert "](10_lr_range_test.ipynb)" in twelve and "](12_schedules_in_the_wild.ipynb)" in twelve
+    assert "](11_training_loop.ipynb)" in thirteen and "](00_what_is_a_scheduler.ipynb)" in thirteen
 
 
 def test_the_adamw_section_trains_adamw_over_many_seeds() -> None:

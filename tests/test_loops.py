@@ -1,4 +1,4 @@
-"""lrutils.training.loops, and every claim notebooks 12 and 13 make about torch's training loop, run for real.
+"""lrutils.training.loops, and every claim notebooks 11 and 12 make about torch's training loop, run for real.
 
 Test names state the claim. Only learning rates, step counts and booleans are compared: they are
 exact and the same on every CPU.

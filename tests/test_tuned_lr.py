@@ -15,7 +15,7 @@ import pytest
 import lrutils
 from lrutils.training.demo import LR_GRID, TUNED_LR
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_all_side_by_side.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_all_side_by_side.ipynb"
 
 
 def saved_tuning_table() -> str:

@@ -136,12 +136,12 @@ def bench_training() -> list[str]:
         ("one run, 30 epochs (`train`)", 1, lambda: lrutils.train("CosineAnnealingLR")),
         ("two schedules x 10 seeds (`compare`)", 20, lambda: lrutils.compare([None, "StepLR"], progress=False)),
         (
-            "fair bake-off, constant + StepLR (`bake_off`, notebooks 01-06)",
+            "fair bake-off, constant + StepLR (`bake_off`, notebooks 01-05)",
             50,
             lambda: lrutils.bake_off([None, "StepLR"], progress=False),
         ),
         (
-            "fair bake-off, constant + the blog's five (`bake_off`, notebook 07)",
+            "fair bake-off, constant + the blog's five (`bake_off`, notebook 06)",
             150,
             lambda: lrutils.bake_off([None, *lrutils.BLOG_SCHEDULERS], progress=False),
         ),

@@ -1,4 +1,4 @@
-"""Short names for composite curves (notebook 08): ``sequential_curve(stages, milestones, n)`` and its torch twin.
+"""Short names for composite curves (notebook 07): ``sequential_curve(stages, milestones, n)`` and its torch twin.
 
 >>> lambda_curve(lambda t: 0.5**t, 3, 1.0).tolist()
 [1.0, 0.5, 0.25]

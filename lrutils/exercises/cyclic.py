@@ -1,4 +1,4 @@
-"""Self-checks for notebook 10 (cyclical learning rates, ``CyclicLR``).
+"""Self-checks for notebook 09 (cyclical learning rates, ``CyclicLR``).
 
 "Batch" means one optimizer step: ``CyclicLR`` is stepped after every batch. Every check asks the
 real torch scheduler.

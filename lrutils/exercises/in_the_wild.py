@@ -1,4 +1,4 @@
-"""Self-checks for notebook 13 (schedules in the wild).
+"""Self-checks for notebook 12 (schedules in the wild).
 
 * :func:`check_noam_lambda`: write the original Transformer's schedule as a LambdaLR factor, with
   the paper's step count (the first optimizer step is ``step_num = 1``).

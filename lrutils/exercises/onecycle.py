@@ -1,4 +1,4 @@
-"""Self-checks for notebook 06 (OneCycleLR): where the cycle peaks, where it ends, how long it lasts,
+"""Self-checks for notebook 05 (OneCycleLR): where the cycle peaks, where it ends, how long it lasts,
 and a raw-torch loop that steps it per batch (:func:`check_onecycle_loop`).
 
 Each ``check_...`` takes the learner's answer, asks the real torch scheduler and returns a

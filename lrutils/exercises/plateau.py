@@ -1,11 +1,11 @@
-"""Self-checks for notebooks 04 and 05 (ReduceLROnPlateau): when does torch really cut the learning rate?
+"""Self-checks for notebook 04 (ReduceLROnPlateau): when does torch really cut the learning rate?
 
 Each ``check_...`` takes the learner's answer, replays the exercise through the real torch
 scheduler and returns a :class:`~lrutils.exercises.Verdict` that says why a wrong answer is wrong.
 A placeholder answer (``None``) gives a polite "not yet", so a notebook runs top to bottom.
 
 Notebook 04: :func:`check_first_cut` (arithmetic) and :func:`check_plateau_loop` (the learner's
-raw-torch loop steps the scheduler with a given validation loss). Notebook 05:
+raw-torch loop steps the scheduler with a given validation loss). Notebook 04:
 :func:`check_change_epochs` (cooldown and min_lr by hand) and :func:`check_knobs_loop` (the same
 kind of loop with threshold, cooldown and min_lr). Both loop checks run
 :func:`~lrutils.exercises.loop_check.check_loop` and then name the usual plateau mistakes.
@@ -52,7 +52,7 @@ KNOBS_METRIC: tuple[float, ...] = (
     0.99, 0.876, 0.803, 0.717, 0.636, 0.608, 0.567, 0.547, 0.512, 0.51, 0.497, 0.497,
     0.48, 0.475, 0.456, 0.479, 0.447, 0.465, 0.454, 0.449, 0.449, 0.448, 0.455, 0.451,
 )  # fmt: skip
-"""Notebook 05's loop exercise: a slightly noisy validation loss after epochs 0, 1, ..., 23."""
+"""Notebook 04's loop exercise: a slightly noisy validation loss after epochs 0, 1, ..., 23."""
 
 KNOBS_KWARGS: dict[str, Any] = {"factor": 0.5, "patience": 2, "threshold": 0.02, "cooldown": 2, "min_lr": 0.03}
 """``ReduceLROnPlateau(optimizer, factor=0.5, patience=2, threshold=0.02, cooldown=2, min_lr=0.03)``."""
@@ -252,7 +252,7 @@ def knob_mistakes() -> dict[str, dict[str, Any]]:
 
 
 def check_knobs_loop(loop: Any) -> Verdict:
-    """Exercise (notebook 05): like :func:`check_plateau_loop`, with :data:`KNOBS_KWARGS` and
+    """Exercise (notebook 04): like :func:`check_plateau_loop`, with :data:`KNOBS_KWARGS` and
     :data:`KNOBS_METRIC` (24 epochs). A loop that leaves a knob at its default is told which.
 
     >>> import torch

@@ -1,4 +1,4 @@
-"""Self-checks for notebook 11, the learning-rate range test.
+"""Self-checks for notebook 10, the learning-rate range test.
 
 * :func:`check_smoothing`: write the bias-corrected exponential moving average of the losses.
 * :func:`check_batch160_max_lr`: read ``max_lr`` off a range test run at batch size 160 with

@@ -1,4 +1,4 @@
-"""Self-checks for notebook 09 (warm restarts: ``CosineAnnealingWarmRestarts``).
+"""Self-checks for notebook 08 (warm restarts: ``CosineAnnealingWarmRestarts``).
 
 "The lr at epoch t" is the lr after ``scheduler.step()`` has been called t times. Every check asks
 the real torch scheduler.

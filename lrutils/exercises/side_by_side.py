@@ -1,4 +1,4 @@
-"""Self-checks for notebook 07 (all five side by side): the two schedulers that are not stepped
+"""Self-checks for notebook 06 (all five side by side): the two schedulers that are not stepped
 "once per epoch, no arguments" in one training loop.
 
 - ``OneCycleLR`` counts batches: ``scheduler.step()`` after every ``optimizer.step()``.

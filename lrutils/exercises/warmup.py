@@ -1,4 +1,4 @@
-"""Self-checks for notebook 08 (warm-up and composing schedulers).
+"""Self-checks for notebook 07 (warm-up and composing schedulers).
 
 Epochs are counted from 0: "the lr at epoch t" is index t of ``lrutils.lr_curve`` (the lr in use
 after ``scheduler.step()`` has been called t times). Every check steps the real torch schedulers.

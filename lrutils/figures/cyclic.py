@@ -1,4 +1,4 @@
-"""Figures for notebook 10 (cyclical learning rates, ``CyclicLR``).
+"""Figures for notebook 09 (cyclical learning rates, ``CyclicLR``).
 
 >>> fig = modes(60)
 >>> len(fig.axes)
@@ -22,7 +22,7 @@ MODES: dict[str, dict[str, Any]] = {
     "triangular2": {"mode": "triangular2"},
     "exp_range, gamma=0.99": {"mode": "exp_range", "gamma": 0.99},
 }
-"""The three built-in modes of ``CyclicLR`` as notebook 10 draws them: label -> extra keywords."""
+"""The three built-in modes of ``CyclicLR`` as notebook 09 draws them: label -> extra keywords."""
 WHAT_TO_SEE = {
     "triangular": "the same triangle every cycle",
     "triangular2": "the height halves every cycle",

@@ -1,4 +1,4 @@
-"""What a training loop recorded, shown: a text table of learning rates and lr plots (notebooks 12-13).
+"""What a training loop recorded, shown: a text table of learning rates and lr plots (notebooks 11-12).
 
 >>> print(lr_table({"a": [0.1]}))
 step           a

@@ -1,4 +1,4 @@
-"""Figures for notebook 06 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs.
+"""Figures for notebook 05 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs.
 
 One-cycle is stepped per batch; every x axis here counts optimizer steps unless it says epochs.
 """

@@ -1,4 +1,4 @@
-"""Figures for notebooks 04 and 05 (ReduceLROnPlateau): a learning rate above the metric it reacted to.
+"""Figures for notebook 04 (ReduceLROnPlateau): a learning rate above the metric it reacted to.
 
 Convention (the same as :func:`lrutils.lr_curve` and the explorer): ``lr[i]`` is the lr used
 during epoch ``i``, drawn as a step from ``i`` to ``i + 1``; ``metrics[i]`` is measured after

@@ -1,4 +1,4 @@
-"""Figures for notebook 11 (the learning-rate range test).
+"""Figures for notebook 10 (the learning-rate range test).
 
 >>> from lrutils.training.range_test import lr_range_test
 >>> len(smoothing_start(lr_range_test(num_iter=40), n=30).axes)

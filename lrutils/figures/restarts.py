@@ -1,4 +1,4 @@
-"""Figures for notebook 09 (warm restarts, ``CosineAnnealingWarmRestarts``).
+"""Figures for notebook 08 (warm restarts, ``CosineAnnealingWarmRestarts``).
 
 >>> fig = rises_again(60)
 >>> len(fig.axes)

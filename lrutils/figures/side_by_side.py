@@ -1,4 +1,4 @@
-"""Figures for notebook 07 (all five side by side): the blog's grid against torch.
+"""Figures for notebook 06 (all five side by side): the blog's grid against torch.
 
 >>> [ax.get_ylabel() for ax in blog_grid().axes][:3]
 ['lr (log scale)', 'lr (log scale)', 'lr (linear)']

@@ -1,4 +1,4 @@
-"""Figures for notebook 08 (warm-up and composing schedulers).
+"""Figures for notebook 07 (warm-up and composing schedulers).
 
 >>> fig = warmup_shapes()
 >>> [ax.get_title() for ax in fig.axes]

@@ -9,7 +9,7 @@
 - :mod:`~lrutils.training.comparison`: :class:`Comparison` and its tables; :mod:`~lrutils.training.tuning`:
   :class:`Tuning`, an lr sweep; :mod:`~lrutils.training.metrics`: what they measure;
 - :mod:`~lrutils.training.range_test`: the learning-rate range test;
-- :mod:`~lrutils.training.loops`: the raw-torch training loop around a scheduler (notebooks 12-13).
+- :mod:`~lrutils.training.loops`: the raw-torch training loop around a scheduler (notebooks 11-12).
 
 Layer 3: imports :mod:`lrutils.curves`, :mod:`lrutils.figures` (results draw themselves) and
 :mod:`lrutils.text`.

@@ -89,7 +89,7 @@ def demo_kwargs(name: str | None, epochs: int, steps_per_epoch: int, lr: float) 
 
 
 def _recipe_demo_kwargs(total: int) -> dict[str, dict[str, Any]]:
-    """The per-batch recipes of notebook 13 over ``total`` batches: warm-up over the first tenth,
+    """The per-batch recipes of notebook 12 over ``total`` batches: warm-up over the first tenth,
     decay over the last fifth (WSD). Noam with ``d_model=1`` peaks at ``lr / sqrt(warmup_steps)``."""
     warm, decay = max(1, total // 10), max(1, total // 5)
     return {

@@ -34,7 +34,7 @@ How the suggestion is made
     schedule such as OneCycleLR, which warms up to it and anneals away from it, and the steepest
     point sits wherever the descent is fastest, which on noisy curves jumps around and tends to
     be too cautious for a peak. All three are drawn by :func:`~lrutils.figures.range_test.plot_range_test`;
-    notebook 10 compares them by training with each.
+    notebook 09 compares them by training with each.
 
 Restoring state
     With ``model=None`` and ``optimizer=None`` the test builds the demo model (initialised from

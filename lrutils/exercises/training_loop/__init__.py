@@ -1,4 +1,4 @@
-"""Self-checks for notebook 12 (the training loop around the scheduler): the learner writes the loop.
+"""Self-checks for notebook 11 (the training loop around the scheduler): the learner writes the loop.
 
 * :func:`check_resume`: resume a half-finished run from its checkpoint so that every lr (and every
   weight) equals the run that was never interrupted.

@@ -1,4 +1,4 @@
-"""Exercise 2 of notebook 12: warm-up + cosine with gradient accumulation over k micro-batches."""
+"""Exercise 2 of notebook 11: warm-up + cosine with gradient accumulation over k micro-batches."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exercise 3 of notebook 12: a backbone and a head in two param groups, the head at 10x the lr."""
+"""Exercise 3 of notebook 11: a backbone and a head in two param groups, the head at 10x the lr."""
 
 from __future__ import annotations
 

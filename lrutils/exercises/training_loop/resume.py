@@ -1,4 +1,4 @@
-"""Exercise 1 of notebook 12: resume a half-finished run from its checkpoint."""
+"""Exercise 1 of notebook 11: resume a half-finished run from its checkpoint."""
 
 from __future__ import annotations
 
