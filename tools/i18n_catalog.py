@@ -72,8 +72,10 @@ def main() -> None:
     known = {e["en"] for e in have}
     missing = [t for t in used if t not in known]
     unused = [e["en"] for e in have if e["en"] not in used]
-    print(f"{len(used)} templates in the code, {len(have)} entries, {len(missing)} missing, {len(unused)} unused, "
-          f"{sum(bool(e.get('todo')) for e in have)} todo")  # fmt: skip
+    print(
+        f"{len(used)} templates in the code, {len(have)} entries, {len(missing)} missing, {len(unused)} unused, "
+        f"{sum(bool(e.get('todo')) for e in have)} todo"
+    )
     if args.sync:
         kept = [e for e in have if e["en"] in used] + [{"en": t, "ko": t, "todo": True} for t in missing]
         write(KO, kept)

@@ -78,5 +78,5 @@ def finite_curve(
             value=repr(value),
             step=step,
             given=given,
-        )  # fmt: skip
+        )
     )

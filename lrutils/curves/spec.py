@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..text.i18n import template, tr
+
 Kind = Literal["int", "float", "choice", "bool", "int_list", "stages", "callable"]
 """``int_list``: a non-empty list of ints, each within ``low``/``high`` (MultiStepLR's milestones);
 ``stages``: a non-empty list of ``(scheduler name, kwargs)`` pairs (SequentialLR, ChainedScheduler);
@@ -47,7 +49,30 @@ def did_you_mean(word: object, candidates: Iterable[object]) -> str:
     """
     by_lower = {str(c).lower(): c for c in candidates}
     close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
+    return tr("; did you mean {word}?", word=repr(by_lower[close[0]])) if close else ""
+
+
+_ACCEPTS: dict[tuple[bool, str | None, str | None], str] = {
+    (True, None, None): template("an int"),
+    (True, ">=", None): template("an int >= {low}"),
+    (True, ">", None): template("an int > {low}"),
+    (True, None, "<="): template("an int <= {high}"),
+    (True, None, "<"): template("an int < {high}"),
+    (True, ">=", "<="): template("an int >= {low} and <= {high}"),
+    (True, ">=", "<"): template("an int >= {low} and < {high}"),
+    (True, ">", "<="): template("an int > {low} and <= {high}"),
+    (True, ">", "<"): template("an int > {low} and < {high}"),
+    (False, None, None): template("a finite number"),
+    (False, ">=", None): template("a finite number >= {low}"),
+    (False, ">", None): template("a finite number > {low}"),
+    (False, None, "<="): template("a finite number <= {high}"),
+    (False, None, "<"): template("a finite number < {high}"),
+    (False, ">=", "<="): template("a finite number >= {low} and <= {high}"),
+    (False, ">=", "<"): template("a finite number >= {low} and < {high}"),
+    (False, ">", "<="): template("a finite number > {low} and <= {high}"),
+    (False, ">", "<"): template("a finite number > {low} and < {high}"),
+}
+"""What a number parameter accepts, in words: (is an int, low bound, high bound) -> template."""
 
 
 @dataclass(frozen=True)
@@ -94,28 +119,32 @@ class ParamSpec:
         'a non-empty list of ints >= 0'
         """
         if self.kind == "int_list":
-            text = "a non-empty list of ints"
-            if self.low is not None:
-                text += f" >= {self._bound(self.low)}"
-            return text
+            if self.low is None:
+                return tr("a non-empty list of ints")
+            return tr("a non-empty list of ints >= {low}", low=self._bound(self.low))
         if self.kind == "stages":
-            return "a non-empty list of (scheduler name, kwargs dict) pairs"
+            return tr("a non-empty list of (scheduler name, kwargs dict) pairs")
         if self.kind == "callable":
-            return "a function of the step number returning a number"
+            return tr("a function of the step number returning a number")
         if self.kind == "choice":
-            text = "one of " + ", ".join(repr(c) for c in self.choices)
+            text = tr("one of {choices}", choices=", ".join(repr(c) for c in self.choices))
         elif self.kind == "bool":
-            text = "True or False"
+            text = tr("True or False")
         else:
-            text = "an int" if self.kind == "int" else "a finite number"
-            bounds = []
-            if self.low is not None:
-                bounds.append(f"{'>' if self.low_open else '>='} {self._bound(self.low)}")
-            if self.high is not None:
-                bounds.append(f"{'<' if self.high_open else '<='} {self._bound(self.high)}")
-            if bounds:
-                text += " " + " and ".join(bounds)
-        return text + (" (or None)" if self.optional else "")
+            low = None if self.low is None else (">" if self.low_open else ">=")
+            high = None if self.high is None else ("<" if self.high_open else "<=")
+            text = tr(
+                _ACCEPTS[(self.kind == "int", low, high)],
+                low="" if self.low is None else self._bound(self.low),
+                high="" if self.high is None else self._bound(self.high),
+            )
+        return tr("{accepts} (or None)", accepts=text) if self.optional else text
+
+    def _must(self, where: str, got: str) -> str:
+        """``"StepLR: gamma must be a finite number > 0, got -1.0"``: the one error sentence of a parameter."""
+        return tr(
+            "{where}{name} must be {accepts}, got {got}", where=where, name=self.name, accepts=self.accepts(), got=got
+        )
 
     def _bound(self, bound: float) -> str:
         return str(int(bound)) if self.kind in ("int", "int_list") else f"{bound:g}"
@@ -135,81 +164,101 @@ class ParamSpec:
             return _check_stages(self.name, value, where)
         if self.kind == "callable":
             if not callable(value):
-                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+                raise TypeError(self._must(where, f"{type(value).__name__} {value!r}"))
             return value
         if self.kind == "choice":
             if value not in self.choices:
                 hint = did_you_mean(value, self.choices) if isinstance(value, str) else ""
-                raise ValueError(f"{where}{self.name}={value!r} is not valid; expected {self.accepts()}{hint}")
+                raise ValueError(
+                    tr(
+                        "{where}{name}={value} is not valid; expected {accepts}{hint}",
+                        where=where,
+                        name=self.name,
+                        value=repr(value),
+                        accepts=self.accepts(),
+                        hint=hint,
+                    )
+                )
             return value
         if self.kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"{where}{self.name} must be True or False, got {value!r}")
+                raise TypeError(self._must(where, repr(value)))
             return bool(value)
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+            raise TypeError(self._must(where, f"{type(value).__name__} {value!r}"))
         if self.kind == "int":
             if not isinstance(value, numbers.Integral):
-                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+                raise TypeError(self._must(where, f"{type(value).__name__} {value!r}"))
             value = int(value)
             if abs(value) > MAX_INT:  # torch and numpy turn it into a float on the way: it must fit in one
-                raise ValueError(
-                    f"{where}{self.name} must be {self.accepts()}, got {_digits(value)} (beyond float range)"
-                )
+                raise ValueError(self._must(where, tr("{value} (beyond float range)", value=_digits(value))))
         else:
             try:
                 value = float(value)
             except OverflowError:  # an int beyond float range
                 got = _digits(value)
-                raise ValueError(
-                    f"{where}{self.name} must be {self.accepts()}, got {got} (beyond float range)"
-                ) from None
+                raise ValueError(self._must(where, tr("{value} (beyond float range)", value=got))) from None
             if not math.isfinite(value):
-                raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
+                raise ValueError(self._must(where, repr(value)))
         too_low = self.low is not None and (value <= self.low if self.low_open else value < self.low)
         too_high = self.high is not None and (value >= self.high if self.high_open else value > self.high)
         if too_low or too_high:
-            raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {value!r}")
+            raise ValueError(self._must(where, repr(value)))
         return value
 
     def _check_int_list(self, value: Any, where: str) -> list[int]:
         """A fresh list of ints, order and duplicates kept (torch counts duplicates)."""
         not_a_list = not hasattr(value, "__len__") or not hasattr(value, "__iter__") or np.ndim(value) == 0
         if isinstance(value, (str, bytes, Mapping)) or not_a_list:
-            raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {type(value).__name__} {value!r}")
+            raise TypeError(self._must(where, f"{type(value).__name__} {value!r}"))
         items = list(value)
         if not items:
-            raise ValueError(f"{where}{self.name} must be {self.accepts()}, got an empty list")
-        element = ParamSpec(f"every element of {self.name}", "int", REQUIRED, low=self.low, high=self.high)
+            raise ValueError(self._must(where, tr("an empty list")))
+        element = ParamSpec(
+            tr("every element of {name}", name=self.name), "int", REQUIRED, low=self.low, high=self.high
+        )
         for item in items:
             if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
                 got = f"{type(item).__name__} {item!r}"
-                raise TypeError(f"{where}{self.name} must be {self.accepts()}, got {got} in it")
+                raise TypeError(self._must(where, tr("{value} in it", value=got)))
             if element.low is not None and item < element.low or element.high is not None and item > element.high:
-                raise ValueError(f"{where}{self.name} must be {self.accepts()}, got {item!r} in it")
+                raise ValueError(self._must(where, tr("{value} in it", value=repr(item))))
         return [int(item) for item in items]
 
 
 def _digits(value: int) -> str:
     """A huge int said briefly: ``a 401-digit number``."""
-    return f"a {len(str(abs(int(value))))}-digit number"
+    return tr("a {n}-digit number", n=len(str(abs(int(value)))))
 
 
 def _check_stages(name: str, value: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
     """Shape check of a stage list; each stage's own keywords are checked by its scheduler's spec."""
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (Sequence, np.ndarray)):
         raise TypeError(
-            f"{where}{name} must be a non-empty list of (scheduler name, kwargs dict) pairs, got {type(value).__name__}"
+            tr(
+                "{where}{name} must be a non-empty list of (scheduler name, kwargs dict) pairs, got {kind}",
+                where=where,
+                name=name,
+                kind=type(value).__name__,
+            )
         )
     if len(value) == 0:
-        raise ValueError(f"{where}{name} must name at least one scheduler, got an empty list")
+        raise ValueError(
+            tr("{where}{name} must name at least one scheduler, got an empty list", where=where, name=name)
+        )
     out = []
     for i, stage in enumerate(value):
         ok = isinstance(stage, (tuple, list)) and len(stage) == 2 and isinstance(stage[0], str)
         if not ok or not isinstance(stage[1], Mapping):
             raise TypeError(
-                f"{where}{name}[{i}] must be a (scheduler name, kwargs dict) pair such as "
-                f"('LinearLR', {{'start_factor': 0.1, 'total_iters': 5}}), got {stage!r}"
+                tr(
+                    "{where}{name}[{i}] must be a (scheduler name, kwargs dict) pair such as {example}, got {value}",
+                    where=where,
+                    name=name,
+                    i=i,
+                    example="('LinearLR', {'start_factor': 0.1, 'total_iters': 5})",
+                    value=repr(stage),
+                )
             )
         out.append((stage[0], dict(stage[1])))
     return out
@@ -225,7 +274,9 @@ def parse_int_list(text: str, name: str = "milestones") -> list[int]:
     try:
         return [int(part) for part in parts if part]
     except ValueError:
-        raise ValueError(f"{name}: could not read {text!r}; type comma-separated ints such as 30, 80") from None
+        raise ValueError(
+            tr("{name}: could not read {text}; type comma-separated ints such as 30, 80", name=name, text=repr(text))
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -281,15 +332,27 @@ class ScheduleSpec:
             hints = [did_you_mean(word, known).removeprefix("; ") for word in unknown]
             hint = "".join(f" ({word}: {h})" for word, h in zip(unknown, hints, strict=True) if h)
             raise TypeError(
-                f"{self.name} got unexpected keyword(s) {', '.join(unknown)}{hint}; "
-                f"it accepts {', '.join(sorted(known)) or 'no keywords'}"
+                tr(
+                    "{name} got unexpected keyword(s) {unknown}{hint}; it accepts {known}",
+                    name=self.name,
+                    unknown=", ".join(unknown),
+                    hint=hint,
+                    known=", ".join(sorted(known)) or tr("no keywords"),
+                )
             )
         out: dict[str, Any] = {}
         for p in self.params:
             if p.name in kwargs:
                 out[p.name] = p.check(kwargs[p.name], self.name)
             elif p.default is REQUIRED:
-                raise TypeError(f"{self.name} needs {p.name} ({p.accepts()}); torch has no default for it")
+                raise TypeError(
+                    tr(
+                        "{name} needs {param} ({accepts}); torch has no default for it",
+                        name=self.name,
+                        param=p.name,
+                        accepts=p.accepts(),
+                    )
+                )
             else:
                 out[p.name] = p.default
         for key in self.extra_keywords:
@@ -311,8 +374,13 @@ def check_n_steps(n_steps: Any) -> int:
     n_steps = ParamSpec("n_steps", "int", REQUIRED, low=1).check(n_steps)
     if n_steps > MAX_STEPS:
         raise ValueError(
-            f"n_steps must be an int from 1 to {MAX_STEPS:,} (lrutils' cap: such a curve already takes "
-            f"{MAX_STEPS * 8 // 10**6} MB), got {n_steps:,}"
+            tr(
+                "n_steps must be an int from 1 to {cap:,} (lrutils' cap: such a curve already takes {mb} MB), "
+                "got {n:,}",
+                cap=MAX_STEPS,
+                mb=MAX_STEPS * 8 // 10**6,
+                n=n_steps,
+            )
         )
     return n_steps
 
@@ -333,8 +401,17 @@ def float_sequence(name: str, values: Any, scheduler: str) -> Sequence[float]:
     [1.0, 2.5]
     """
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise TypeError(f"{scheduler}: {name} must be a sequence of numbers, got {type(values).__name__}")
+        raise TypeError(
+            tr(
+                "{scheduler}: {name} must be a sequence of numbers, got {kind}",
+                scheduler=scheduler,
+                name=name,
+                kind=type(values).__name__,
+            )
+        )
     try:
         return [float(v) for v in values]
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{scheduler}: {name} must contain only numbers ({err})") from None
+        raise TypeError(
+            tr("{scheduler}: {name} must contain only numbers ({why})", scheduler=scheduler, name=name, why=err)
+        ) from None

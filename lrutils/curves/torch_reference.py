@@ -162,11 +162,17 @@ def agreement(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwarg
     if worst <= bound:
         return tr(
             "{name}, {n} steps: lrutils.lr_curve and torch agree to within {bound:.0e} of the largest lr at every step",
-            name=name, n=len(ours), bound=bound,
-        )  # fmt: skip
+            name=name,
+            n=len(ours),
+            bound=bound,
+        )
     step = int(np.argmax(np.abs(ours - theirs)))
     return tr(
         "{name}, {n} steps: lrutils.lr_curve and torch DIFFER: by {worst:.1e} of the largest lr at step {step}, "
         "more than {bound:.0e} (please report this)",
-        name=name, n=len(ours), worst=worst, step=step, bound=bound,
-    )  # fmt: skip
+        name=name,
+        n=len(ours),
+        worst=worst,
+        step=step,
+        bound=bound,
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..text.i18n import tr
 from .code import torch_code
 from .explorer import Explorer
 from .live import training_explorer
@@ -38,7 +39,7 @@ def explore(name: str, train: bool = False, **overrides: Any) -> Explorer:
     [0.1, 0.1, 0.1, 0.1, 0.1, 0.05]
     """
     if not isinstance(train, bool):
-        raise TypeError(f"train must be True or False, got {train!r}")
+        raise TypeError(tr("train must be True or False, got {value}", value=repr(train)))
     if train:
         return training_explorer(name, **overrides)
     return Explorer(name, **overrides)

@@ -24,11 +24,12 @@ from ..curves import composite
 from ..curves.closed_form import DEFAULT_BASE_LR
 from ..curves.spec import REQUIRED, ScheduleSpec, check_base_lr, check_n_steps
 from ..curves.table import get_spec
+from ..text.i18n import template, tr
 
 STEPPING = {
-    "epoch": "{n} epochs drawn: scheduler.step() once after each epoch",
-    "batch": "{n} batches drawn: scheduler.step() after each optimizer.step()",
-    "metric": "{n} epochs drawn: scheduler.step(val_loss) after each epoch",
+    "epoch": template("{n} epochs drawn: scheduler.step() once after each epoch"),
+    "batch": template("{n} batches drawn: scheduler.step() after each optimizer.step()"),
+    "metric": template("{n} epochs drawn: scheduler.step(val_loss) after each epoch"),
 }
 
 
@@ -83,7 +84,7 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
     prelude: list[str] = []
     lines = []
     if spec.ignores_base_lr:
-        lines.append(f"# {spec.name} ignores this lr: it starts at max_lr / div_factor")
+        lines.append("# " + tr("{name} ignores this lr: it starts at max_lr / div_factor", name=spec.name))
     lines.append(f"optimizer = torch.optim.SGD(model.parameters(), lr={value_text(base_lr)})")
     from ..curves.recipes import FACTOR_MAKERS
 
@@ -104,7 +105,7 @@ def torch_code(name: str, n_steps: int, base_lr: float = DEFAULT_BASE_LR, **kwar
     else:
         call = _scheduler_call(spec.name, kwargs, base_lr, prelude)
     lines.append("scheduler = " + _render(call, 0, len("scheduler = "), 0))
-    lines.append("# " + STEPPING[spec.unit].format(n=n_steps))
+    lines.append("# " + tr(STEPPING[spec.unit], n=n_steps))
     imports = f"from torch.optim.lr_scheduler import {', '.join(sorted(_classes(call)))}"
     if len(imports) > WIDTH:
         imports = f"from torch.optim.lr_scheduler import (\n    {', '.join(sorted(_classes(call)))},\n)"
@@ -206,13 +207,23 @@ def _lambda_text(fn: Callable[[int], Any], prelude: list[str]) -> str:
             text = name
     if text is None:  # a placeholder name: the printed code says so and cannot run until it is defined
         placeholder = f"your_lr_lambda_{sum(line.startswith('# your_lr_lambda') for line in prelude) + 1}"
-        prelude.append(f"# {placeholder} = your function {name}: its source could not be read, so define it here")
+        prelude.append(
+            "# "
+            + tr(
+                "{placeholder} = your function {name}: its source could not be read, so define it here",
+                placeholder=placeholder,
+                name=name,
+            )
+        )
         return placeholder
     needs = _outside_names(fn)
     if needs:
-        prelude.append(
-            f"# lr_lambda reads {', '.join(needs)} from your code: define {'it' if len(needs) == 1 else 'them'} first"
+        message = (
+            tr("lr_lambda reads {names} from your code: define it first", names=needs[0])
+            if len(needs) == 1
+            else tr("lr_lambda reads {names} from your code: define them first", names=", ".join(needs))
         )
+        prelude.append("# " + message)
     return text
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..curves.spec import ParamSpec, parse_int_list
+from ..text.i18n import tr
 from .code import value_text
 from .picture import LOG_MANTISSAS
 
@@ -123,7 +124,11 @@ def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     if spec.kind == "int":
         if abs(value) > MAX_SLIDER_INT:
             raise ValueError(
-                f"{spec.name}={value} is beyond what a browser slider holds exactly (|value| <= 2**53 - 1)"
+                tr(
+                    "{name}={value} is beyond what a browser slider holds exactly (|value| <= 2**53 - 1)",
+                    name=spec.name,
+                    value=value,
+                )
             )
         low, high = spec.slider if spec.slider is not None else (value, value)
         return widgets.IntSlider(
@@ -144,7 +149,7 @@ def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
 
 
 def _labelled(options: Sequence[Any], default: Any = None) -> list[tuple[str, Any]]:
-    return [(value_text(v) + (" (torch default)" if v == default else ""), v) for v in options]
+    return [(value_text(v) + (tr(" (torch default)") if v == default else ""), v) for v in options]
 
 
 def read(control: widgets.ValueWidget, name: str) -> Any:

@@ -31,6 +31,7 @@ from ..curves.plateau import plateau_trace
 from ..curves.synthetic import synthetic_val_loss
 from ..curves.table import BLOG_SCHEDULERS, get_spec
 from ..figures.style import color_for
+from ..text.i18n import tr
 from .code import torch_code
 from .controls import read
 from .panels import LrPanel, MomentumPanel, PlateauPanels
@@ -90,11 +91,11 @@ class Explorer(widgets.HBox):
         self._base_lr, self._n_steps, self._metrics = start.base_lr, start.n_steps, start.metrics
         blog = name in BLOG_SCHEDULERS
         self.show_blog = widgets.Checkbox(
-            value=blog if show_blog is None else bool(show_blog) and blog, description="blog's sketch", indent=False
+            value=blog if show_blog is None else bool(show_blog) and blog, description=tr("blog's sketch"), indent=False
         )
         self.show_blog.layout.display = None if name in BLOG_SCHEDULERS else "none"
         # Decays are easier to read on a log axis: equal factors become equal steps (set below).
-        self.log_scale = widgets.Checkbox(value=False, description="log scale", indent=False)
+        self.log_scale = widgets.Checkbox(value=False, description=tr("log scale"), indent=False)
         self.message = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.image = widgets.Image(format="png")
         self.image.add_class("lrutils-plot")
@@ -191,7 +192,7 @@ class Explorer(widgets.HBox):
             kinds.append("momentum")
         if self.spec.unit == "metric":
             kinds += ["metric", "gain"]
-        xlabel = {"epoch": "epoch", "batch": "batch (optimizer step)", "metric": "epoch"}[self.spec.unit]
+        xlabel = {"epoch": tr("epoch"), "batch": tr("batch (optimizer step)"), "metric": tr("epoch")}[self.spec.unit]
         rows = {"lr": 2 if self.spec.unit == "metric" else 1, "momentum": 0, "metric": 1, "gain": 1}
         self.figure = ExplorerFigure(
             [PANEL_PX[k] for k in kinds] + [PANEL_PX["extra"]] * len(self._extra_labels),
@@ -204,7 +205,7 @@ class Explorer(widgets.HBox):
         self.momentum_panel = MomentumPanel(axes["momentum"]) if "momentum" in axes else None
         self.plateau_panels = None
         if "metric" in axes:
-            metric = self._metric_label or ("your metric" if self._metrics is not None else "val loss")
+            metric = self._metric_label or (tr("your metric") if self._metrics is not None else tr("val loss"))
             self.plateau_panels = PlateauPanels(self.lr_panel, axes["metric"], axes["gain"], metric)
         self.extra_axes = self.figure.axes[len(kinds) :]
         for ax, label in zip(self.extra_axes, self._extra_labels, strict=True):
@@ -231,7 +232,9 @@ class Explorer(widgets.HBox):
         0.1
         """
         if self.spec.unit != "metric" or self._metrics is None:
-            raise ValueError(f"set_metrics needs a ReduceLROnPlateau explorer built with metrics=, not {self.name}")
+            raise ValueError(
+                tr("set_metrics needs a ReduceLROnPlateau explorer built with metrics=, not {name}", name=self.name)
+            )
         _, _, kwargs = self.curve_kwargs()
         self.spec.resolve(1, {**kwargs, "metrics": metrics})
         self._metrics = metrics
@@ -283,7 +286,9 @@ class Explorer(widgets.HBox):
             self.image.value = self.figure.png(moving)
         else:
             self.figure.set_moving(moving)
-        stats = f"lr: first {curve[0]:.4g}, last {curve[-1]:.4g}, max {curve.max():.4g}"
+        stats = tr(
+            "lr: first {first:.4g}, last {last:.4g}, max {top:.4g}", first=curve[0], last=curve[-1], top=curve.max()
+        )
         self._last_code_html = _code_html(code) + f"<div style='font-size:13px'>{stats}</div>"
         self.message.value = self._last_code_html + self._note
 
@@ -310,12 +315,16 @@ class Explorer(widgets.HBox):
     def _show_error(self, text: str) -> None:
         self._error = text
         kept = (
-            "<div style='font-size:13px'>The picture and the code below are for the last values that worked.</div>"
+            "<div style='font-size:13px'>"
+            + html.escape(tr("The picture and the code below are for the last values that worked."))
+            + "</div>"
             if self._drawn_once
             else ""
         )
         self.message.value = (
-            f"<div style='color:#b00;font-weight:bold;font-size:13px'>Not drawn: {html.escape(text)}</div>"
+            "<div style='color:#b00;font-weight:bold;font-size:13px'>"
+            + html.escape(tr("Not drawn: {why}", why=text))
+            + "</div>"
             + kept
             + self._last_code_html
         )

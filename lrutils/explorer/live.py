@@ -23,6 +23,7 @@ import numpy as np
 
 from ..curves.table import get_spec
 from ..figures.style import color_for
+from ..text.i18n import template, tr
 from ..training.demo import DEFAULT_EPOCHS, DEFAULT_LR, demo_kwargs, steps_per_epoch
 from ..training.history import History, TrainingFailed
 from ..training.runs import train
@@ -30,7 +31,7 @@ from .explorer import Explorer
 from .start import ONE_CYCLE_LENGTHS
 
 LIVE_SEED = 0
-PANEL_LABEL = "val loss"
+PANEL_LABEL = template("val loss")
 
 
 @lru_cache(maxsize=4)
@@ -93,7 +94,9 @@ class LiveTraining:
                 ax.plot(x[1:], reference.val_loss[:-1], color="0.55", linestyle="--", linewidth=1.5)
                 self._legend_drawn = True
             self.summary = self._summary(history, reference)
-            self.explorer.set_note(self.summary + " &middot; dashed grey: the constant lr's val loss")
+            self.explorer.set_note(
+                self.summary + " &middot; " + html.escape(tr("dashed grey: the constant lr's val loss"))
+            )
             return
         ax = self.explorer.extra_axes[-1]
         for artist in [*ax.lines, *ax.collections, *ax.texts]:
@@ -101,8 +104,8 @@ class LiveTraining:
         constant = ax.plot(x, reference.val_loss, color="0.55", linestyle="--", linewidth=1.5)[0]
         run = ax.plot(x, history.val_loss, color=color_for(self.spec.name), linewidth=2)[0]
         if not self._legend_drawn:  # drawn once, as pixels (see ExplorerFigure.legend)
-            run.set_label(f"this run (seed {LIVE_SEED})")
-            constant.set_label(f"constant lr {reference.base_lr:g}")
+            run.set_label(tr("this run (seed {seed})", seed=LIVE_SEED))
+            constant.set_label(tr("constant lr {lr:g}", lr=reference.base_lr))
             self.explorer.figure.legend(ax, [run, constant])
             self._legend_drawn = True
         finite = np.concatenate([reference.val_loss, history.val_loss[np.isfinite(history.val_loss)]])
@@ -114,14 +117,19 @@ class LiveTraining:
         self.explorer.set_note(self.summary)
 
     def _summary(self, history: History, reference: History) -> str:
-        ref = f"constant lr {reference.base_lr:g} (dashed): {reference.val_loss[-1]:.4f}"
-        if history.failure is not None:
-            return f"this run: {html.escape(history.failure.message)} &middot; {ref}"
-        return (
-            f"this run (solid, seed {LIVE_SEED}): final val loss {history.val_loss[-1]:.4f}, "
-            f"accuracy {history.val_acc[-1]:.3f} &middot; {ref} &middot; one seed: for how much of a "
-            "difference is real, see the multi-seed comparisons"
+        ref = html.escape(
+            tr("constant lr {lr:g} (dashed): {loss:.4f}", lr=reference.base_lr, loss=reference.val_loss[-1])
         )
+        if history.failure is not None:
+            return html.escape(tr("this run: {why}", why=history.failure.message)) + f" &middot; {ref}"
+        this = tr(
+            "this run (solid, seed {seed}): final val loss {loss:.4f}, accuracy {acc:.3f}",
+            seed=LIVE_SEED,
+            loss=history.val_loss[-1],
+            acc=history.val_acc[-1],
+        )
+        caution = tr("one seed: for how much of a difference is real, see the multi-seed comparisons")
+        return f"{html.escape(this)} &middot; {ref} &middot; {html.escape(caution)}"
 
 
 def training_explorer(name: str, **overrides: Any) -> Explorer:
@@ -141,8 +149,14 @@ def training_explorer(name: str, **overrides: Any) -> Explorer:
     for key in ("n_steps", "epochs", "steps_per_epoch", "total_steps", "metrics"):
         if key in overrides:
             raise TypeError(
-                f"explore({name!r}, train=True): {key} is fixed by the training budget "
-                f"({DEFAULT_EPOCHS} epochs of {spe} batches); leave it out"
+                tr(
+                    "explore({name}, train=True): {key} is fixed by the training budget ({epochs} epochs of {spe} "
+                    "batches); leave it out",
+                    name=repr(name),
+                    key=key,
+                    epochs=DEFAULT_EPOCHS,
+                    spe=spe,
+                )
             )
     start = {**demo_kwargs(name, DEFAULT_EPOCHS, spe, lr), **overrides}
     fixed: dict[str, Any] = {}
@@ -159,8 +173,8 @@ def training_explorer(name: str, **overrides: Any) -> Explorer:
     explorer = Explorer(
         name,
         fixed=fixed,
-        metric_label="val loss (this run)" if plateau else None,
-        extra_panels=() if plateau else (PANEL_LABEL,),
+        metric_label=tr("val loss (this run)") if plateau else None,
+        extra_panels=() if plateau else (tr(PANEL_LABEL),),
         show_blog=False,  # the blog's sketch spans 100 epochs; the training budget is 30
         render=False,
         base_lr=lr,

@@ -17,6 +17,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from ..curves.plateau import PlateauTrace, must_beat
 from ..figures.style import BLUE, GREEN, GREY, VERMILLION
+from ..text.i18n import tr
 from .picture import FONT_PX, ExplorerFigure, finite_ylim, nice_ceiling, step_xlim
 
 CUT_COLOR, GAIN_COLOR, BEST_COLOR, MUTED = VERMILLION, GREEN, BLUE, GREY
@@ -33,10 +34,10 @@ class LrPanel:
 
     def __init__(self, figure: ExplorerFigure, ax: Axes, color: str, label: str) -> None:
         self.figure, self.ax = figure, ax
-        (self.sketch,) = ax.plot([], [], "--", color="gray", label="blog's sketch")
+        (self.sketch,) = ax.plot([], [], "--", color="gray", label=tr("blog's sketch"))
         # steps-post: the lr of step t holds until step t + 1 (a staircase, not a ramp)
         (self.line,) = ax.plot([], [], color=color, linewidth=2, label=label, drawstyle="steps-post")
-        ax.set_ylabel("learning rate", fontsize=FONT_PX)
+        ax.set_ylabel(tr("learning rate"), fontsize=FONT_PX)
         self.extra_handles: list[Artist] = []  # other panels' marks on this axis, when drawn (plateau's cuts)
         self.levels: list[tuple[Artist, float]] = []  # horizontal lines shown only inside the axis (min_lr)
         self._legend: list[Artist] = []
@@ -58,7 +59,7 @@ class LrPanel:
         positive = curve[curve > 0]
         log = bool(log and positive.size)
         self.figure.set_log(self.ax, log)
-        self.ax.set_ylabel("learning rate (log scale)" if log else "learning rate", fontsize=FONT_PX)
+        self.ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"), fontsize=FONT_PX)
         if log:
             low = float(positive.min())
             for level in (extra_low, *(y for _, y in self.levels)):
@@ -86,9 +87,9 @@ class MomentumPanel:
     def __init__(self, ax: Axes) -> None:
         self.ax = ax
         (self.line,) = ax.plot([], [], color="black", linewidth=1.5)
-        ax.set_ylabel("momentum", fontsize=FONT_PX)
+        ax.set_ylabel(tr("momentum"), fontsize=FONT_PX)
         self.off = ax.text(
-            0.5, 0.5, "cycle_momentum=False: momentum is left alone", transform=ax.transAxes,
+            0.5, 0.5, tr("cycle_momentum=False: momentum is left alone"), transform=ax.transAxes,
             ha="center", va="center", fontsize=FONT_PX, visible=False,
         )  # fmt: skip
 
@@ -129,7 +130,9 @@ class PlateauPanels:
         self.figure = figure
         self.lr_panel, self.metric_ax, self.gain_ax = lr_panel, metric_ax, gain_ax
         self.cuts = lr_ax.vlines([], 0, 1, transform=lr_ax.get_xaxis_transform(), colors=CUT_COLOR, linestyles=":")
-        (self.skipped,) = lr_ax.plot([], [], "x", color=CUT_COLOR, markersize=8, mew=2, label="cut skipped (<= eps)")
+        (self.skipped,) = lr_ax.plot(
+            [], [], "x", color=CUT_COLOR, markersize=8, mew=2, label=tr("cut skipped (<= eps)")
+        )
         self.floor = lr_ax.axhline(np.nan, color="0.25", linestyle="-.", linewidth=1)
         # The floor's label goes on the left, under its line: the lr is still high there, min_lr is above it.
         self.floor_text = lr_ax.text(
@@ -137,16 +140,18 @@ class PlateauPanels:
             fontsize=FONT_PX, color="0.25", clip_on=True,
         )  # fmt: skip
         self.min_lr = lr_ax.axhline(np.nan, color=CUT_COLOR, linestyle="--", linewidth=1.2, label="min_lr")
-        self.cut_key = Line2D([], [], color=CUT_COLOR, linestyle=":", label="cut")
+        self.cut_key = Line2D([], [], color=CUT_COLOR, linestyle=":", label=tr("cut"))
         (self.metric,) = metric_ax.plot([], [], color="black", linewidth=1.5, label=metric_label)
-        (self.best,) = metric_ax.plot([], [], color=BEST_COLOR, drawstyle="steps-post", label="best so far")
-        (self.better,) = metric_ax.plot([], [], "o", color=GAIN_COLOR, markersize=4, label="better")
+        (self.best,) = metric_ax.plot([], [], color=BEST_COLOR, drawstyle="steps-post", label=tr("best so far"))
+        (self.better,) = metric_ax.plot([], [], "o", color=GAIN_COLOR, markersize=4, label=tr("better"))
         self.band = None
         metric_ax.set_ylabel(metric_label, fontsize=FONT_PX)
-        self.band_key = Patch(color=BEST_COLOR, alpha=0.25, label="must beat")
-        (self.gain_yes,) = gain_ax.plot([], [], "o", color=GAIN_COLOR, markersize=4, label="better: resets patience")
+        self.band_key = Patch(color=BEST_COLOR, alpha=0.25, label=tr("must beat"))
+        (self.gain_yes,) = gain_ax.plot(
+            [], [], "o", color=GAIN_COLOR, markersize=4, label=tr("better: resets patience")
+        )
         (self.gain_no,) = gain_ax.plot(
-            [], [], "o", color=MUTED, markerfacecolor="white", markersize=4.5, mew=1.2, label="not better"
+            [], [], "o", color=MUTED, markerfacecolor="white", markersize=4.5, mew=1.2, label=tr("not better")
         )
         self.threshold = gain_ax.axhline(np.nan, color=CUT_COLOR, linestyle="--", linewidth=1.5, label="threshold")
         self.no_gain_line = gain_ax.axhline(np.nan, color=MUTED, linewidth=0.8)  # between the row and the numbers
@@ -182,7 +187,7 @@ class PlateauPanels:
         self.floor.set_ydata([floor, floor])
         self.min_lr.set_ydata([params["min_lr"]] * 2)
         self.floor_text.set_y(floor)
-        self.floor_text.set_text(f"no cut below eps/(1-factor) = {floor:.2g}")
+        self.floor_text.set_text(tr("no cut below eps/(1-factor) = {floor:.2g}", floor=floor))
         labelled = log or floor > 0.05 * base_lr  # on a linear axis it would sit on the x axis
         self.floor_text.set_visible(labelled)
         self.floor.set_visible(labelled)  # a line without its label would be a line nobody can name
@@ -235,6 +240,6 @@ class PlateauPanels:
         decades = list(range(math.ceil(math.log10(low)) + 1, math.floor(math.log10(high)) + 1))
         every = max(1, math.ceil(len(decades) / 3))  # at most three numbers in 100 px, and the row
         self.gain_ax.yaxis.set_major_locator(FixedLocator([row, *(10.0**d for d in decades[::-every][::-1])]))
-        self.gain_ax.set_ylabel(f"gain ({params['threshold_mode']})", fontsize=FONT_PX)
+        self.gain_ax.set_ylabel(tr("gain ({mode})", mode=params["threshold_mode"]), fontsize=FONT_PX)
         handles = [self.threshold, *([self.gain_yes] if yes.any() else []), *([self.gain_no] if no.any() else [])]
         self._legend(self.gain_ax, handles)

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..curves.spec import DEFAULT_BASE_LR, ParamSpec, ScheduleSpec, check_base_lr, check_n_steps
 from ..curves.table import get_spec
+from ..text.i18n import tr
 from .controls import make_control
 
 EXPLORER_MAX_STEPS = 100_000
@@ -61,8 +62,13 @@ def check_explorer_steps(n_steps: Any, name: str = "n_steps") -> int:
     n_steps = check_n_steps(n_steps)
     if n_steps > EXPLORER_MAX_STEPS:
         raise ValueError(
-            f"an explorer draws {name} from 1 to {EXPLORER_MAX_STEPS:,} steps (it redraws on every slider move), "
-            f"got {n_steps:,}; for longer runs use lrutils.lr_curve and lrutils.figures.curves.plot_curve"
+            tr(
+                "an explorer draws {name} from 1 to {cap:,} steps (it redraws on every slider move), got {n:,}; "
+                "for longer runs use lrutils.lr_curve and lrutils.figures.curves.plot_curve",
+                name=name,
+                cap=EXPLORER_MAX_STEPS,
+                n=n_steps,
+            )
         )
     return n_steps
 
@@ -93,8 +99,11 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
     if spec.length_of is not None and any(k in overrides for k in ONE_CYCLE_LENGTHS):
         if overrides.get("total_steps") is not None:
             raise ValueError(
-                f"explore({name!r}): give total_steps, or epochs and steps_per_epoch, not both "
-                "(torch uses total_steps and ignores the other two, so their sliders would do nothing)"
+                tr(
+                    "explore({name}): give total_steps, or epochs and steps_per_epoch, not both (torch uses "
+                    "total_steps and ignores the other two, so their sliders would do nothing)",
+                    name=repr(name),
+                )
             )
         start["total_steps"] = None
     start.update(overrides)
@@ -104,13 +113,20 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
         spec.resolve(1, {**given, "metrics": out.metrics})  # the metric series itself
         if len(out.metrics) < 1:
             raise ValueError(
-                f"explore({name!r}): metrics must hold at least one value (the metric after step 0 decides the lr "
-                "of step 1), got an empty list"
+                tr(
+                    "explore({name}): metrics must hold at least one value (the metric after step 0 decides the lr "
+                    "of step 1), got an empty list",
+                    name=repr(name),
+                )
             )
     if spec.unit == "metric" and out.n_steps is not None and out.n_steps < 2:
         raise ValueError(
-            f"explore({name!r}): n_steps must be at least 2 for ReduceLROnPlateau (a metric measured after a step "
-            f"decides the next one), got {out.n_steps}"
+            tr(
+                "explore({name}): n_steps must be at least 2 for ReduceLROnPlateau (a metric measured after a step "
+                "decides the next one), got {n}",
+                name=repr(name),
+                n=out.n_steps,
+            )
         )
     if not spec.ignores_base_lr:
         out.controls["base_lr"] = make_control(_base_lr_spec(spec), out.base_lr)

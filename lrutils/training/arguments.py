@@ -46,7 +46,7 @@ def check_name(name: object, what: str = "name") -> str | None:
                 what=what,
                 kind=type(name).__name__,
                 value=repr(name),
-            )  # fmt: skip
+            )
         )
     get_spec(name)  # a clear error listing the names (and a near miss) if it is unknown
     return name
@@ -76,7 +76,7 @@ def check_schedule(name: str | None, kwargs: dict[str, Any], epochs: int, spe: i
                     "{name}: train() feeds it the run's own validation loss after every epoch; leave {key} out",
                     name=name,
                     key=key,
-                )  # fmt: skip
+                )
             )
     n_steps = epochs * spe if spec.unit == "batch" else epochs
     planned = spec.length_of or spec.planned_steps
@@ -93,7 +93,7 @@ def check_schedule(name: str | None, kwargs: dict[str, Any], epochs: int, spe: i
                     epochs=epochs,
                     spe=spe,
                     n_steps=n_steps,
-                )  # fmt: skip
+                )
             )
     if spec.unit == "metric":
         spec.resolve(n_steps, kwargs, with_data=False)
@@ -106,7 +106,7 @@ def check_schedule(name: str | None, kwargs: dict[str, Any], epochs: int, spe: i
                 name=name,
                 kwargs=kwargs,
                 n_steps=n_steps,
-            )  # fmt: skip
+            )
         )
 
 
@@ -135,7 +135,7 @@ def seed_list(seeds: object, what: str = "seeds") -> list[int]:
                 what=what,
                 kind=type(seeds).__name__,
                 value=repr(seeds),
-            )  # fmt: skip
+            )
         )
     if is_count:
         return list(range(ParamSpec(what, "int", REQUIRED, low=1, high=1000).check(int(seeds))))  # type: ignore[call-overload]
@@ -153,7 +153,7 @@ def check_grid(grid: object) -> list[float]:
                 "grid must be a list of learning rates such as (0.05, 0.1, 0.2), got {kind} {value}",
                 kind=type(grid).__name__,
                 value=repr(grid),
-            )  # fmt: skip
+            )
         )
     out = [ParamSpec("every lr of grid", "float", REQUIRED, low=0.0, low_open=True).check(v) for v in grid]  # type: ignore[union-attr]
     if not out or len(set(out)) != len(out):
@@ -178,7 +178,7 @@ def _setup(label: str, item: object, common: Mapping[str, Any]) -> Setup:
                 label=repr(label),
                 kind=type(item.kwargs).__name__,
                 value=repr(item.kwargs),
-            )  # fmt: skip
+            )
         )
     lr = (
         None
@@ -199,7 +199,7 @@ def setups(names: object, lr: object, common: Mapping[str, Any]) -> dict[str, Se
             tr(
                 "names must be a list of scheduler names (None: constant lr) or a dict label -> Setup, got {kind}",
                 kind=type(names).__name__,
-            )  # fmt: skip
+            )
         )
     if not items:
         raise ValueError(tr("names must name at least one schedule (None is the constant baseline)"))
@@ -210,7 +210,7 @@ def setups(names: object, lr: object, common: Mapping[str, Any]) -> dict[str, Se
                 tr(
                     "names must be scheduler names (str) or None, or a dict with string labels, got {value}",
                     value=repr(label),
-                )  # fmt: skip
+                )
             )
         if label in out:
             raise ValueError(tr("names must not repeat a schedule, got {value}", value=[lbl for lbl, _ in items]))
@@ -241,7 +241,7 @@ def _tuned(labelled: Mapping[str, Setup]) -> dict[str, float]:
                     key=key,
                     names=", ".join(TUNED_LR),
                     key_repr=repr(key),
-                )  # fmt: skip
+                )
             )
         out[label] = TUNED_LR.get(key, 0.0)
     return out

@@ -106,7 +106,7 @@ class Comparison:
                     labels=", ".join(self.runs),
                     value=repr(label),
                     hint=hint,
-                )  # fmt: skip
+                )
             )
         return label
 
@@ -202,7 +202,7 @@ class Comparison:
                     "no seed where both {label} and {baseline} trained without failing",
                     label=repr(label),
                     baseline=repr(self.baseline),
-                )  # fmt: skip
+                )
             )
         return paired(ours, base)
 
@@ -228,8 +228,11 @@ class Comparison:
         if p.n < 2:
             return tr(
                 "{label}: no verdict from {n} seed (difference {diff:+.4f}): an interval needs at least 2 seeds{tail}",
-                label=label, n=p.n, diff=diff.mean, tail=tail,
-            )  # fmt: skip
+                label=label,
+                n=p.n,
+                diff=diff.mean,
+                tail=tail,
+            )
         if not p.clear:
             sentence = template(
                 "{label}: no clear difference from {baseline} (mean difference {mean:+.4f}, "
@@ -247,9 +250,15 @@ class Comparison:
             )
         return tr(
             sentence,
-            label=label, baseline=self.baseline, mean=diff.mean, low=diff.low, high=diff.high, wins=p.wins, n=p.n,
+            label=label,
+            baseline=self.baseline,
+            mean=diff.mean,
+            low=diff.low,
+            high=diff.high,
+            wins=p.wins,
+            n=p.n,
             tail=tail,
-        )  # fmt: skip
+        )
 
     def _row(self, label: str) -> list[str]:
         n = len(self.runs[label])

@@ -84,7 +84,7 @@ def check_metrics(metrics: Any) -> list[str]:
             tr(
                 "metrics must be a non-empty list of metric names such as ['val_loss', 'jitter'], got {value}",
                 value=repr(metrics),
-            )  # fmt: skip
+            )
         )
     return [check_metric(m) for m in metrics]
 
@@ -124,7 +124,7 @@ def metric_value(h: History, metric: str) -> float:
                 tr(
                     "jitter needs at least 2 epochs (it measures the change from one epoch to the next), got {n}",
                     n=len(tail),
-                )  # fmt: skip
+                )
             )
         return float(np.mean(np.abs(np.diff(tail))))
     return float(getattr(h, name)[index])

@@ -46,7 +46,7 @@ class Tuning:
                     lr=repr(lr),
                     labels=", ".join(self.labels),
                     grid=self.grid,
-                )  # fmt: skip
+                )
             )
         histories = self.runs[(label, lr)]
         if any(h.failed for h in histories):
@@ -105,7 +105,7 @@ class Tuning:
                     "picks must be a non-empty dict {{label: (schedule, lr)}}, such as {example}, got {value}",
                     example="{'small': ('constant', 0.05)}",
                     value=repr(picks),
-                )  # fmt: skip
+                )
             )
         runs, setups = {}, {}
         for label, point in picks.items():
@@ -117,7 +117,7 @@ class Tuning:
                         "picks[{label}] must be a (schedule, lr) pair of this sweep, got {value}",
                         label=repr(label),
                         value=repr(point),
-                    )  # fmt: skip
+                    )
                 )
             schedule, lr = point
             if (schedule, lr) not in self.runs:
@@ -129,7 +129,7 @@ class Tuning:
                         lr=repr(lr),
                         labels=", ".join(self.labels),
                         grid=self.grid,
-                    )  # fmt: skip
+                    )
                 )
             runs[label] = self.runs[(schedule, lr)]
             setup = self.setups[schedule]

@@ -51,7 +51,7 @@ def checkpoint(model: torch.nn.Module, optimizer: torch.optim.Optimizer, schedul
                 "the checkpoint holds numpy numbers ({where}), which torch.load refuses by default "
                 "(weights_only=True); pass plain Python numbers to the scheduler, e.g. gamma=float(gamma)",
                 where=", ".join(where) or "somewhere in a state_dict",
-            )  # fmt: skip
+            )
         ) from None
 
 
@@ -211,7 +211,7 @@ def resume_with_last_epoch(
                 name=name,
                 example="{'step_size': 2}",
                 value=repr(kwargs),
-            )  # fmt: skip
+            )
         )
 
     def start() -> Run:
