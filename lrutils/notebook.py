@@ -47,8 +47,12 @@ def environment_notice(torch_version: str, mkl: str) -> str | None:
     )
 
 
-def setup(seed: int = 0) -> None:
+def setup(seed: int = 0, lang: str = "en") -> None:
     """Make a notebook reproducible to the last printed digit on any x86-64 CPU, and check torch.
+
+    ``lang="ko"`` (the Korean edition's notebooks) makes lrutils speak Korean: checker feedback,
+    verdicts, tables, progress labels, explorer readouts, errors (:mod:`lrutils.text.i18n`), and
+    figures with a Hangul font (:mod:`lrutils.figures.language`); English is the default.
 
     Checks that MKL runs in its CPU-independent mode (lrutils switches it on when imported; if a
     matrix multiply ran before ``import lrutils``, this says to restart the kernel), one torch
@@ -63,10 +67,12 @@ def setup(seed: int = 0) -> None:
     import torch
 
     from .curves.spec import REQUIRED, ParamSpec
-    from .figures import style
+    from .figures import language, style
+    from .text.i18n import check_language, set_language
     from .training.numerics import mkl_state, require_pinned_mkl
 
     seed = ParamSpec("seed", "int", REQUIRED, low=0, high=2**32 - 1).check(seed)  # before anything is seeded
+    lang = check_language(lang)
 
     require_pinned_mkl()
     notice = environment_notice(version("torch").split("+")[0], mkl_state())
@@ -79,3 +85,5 @@ def setup(seed: int = 0) -> None:
     np.random.seed(seed)
     np.set_printoptions(precision=PRINT_PRECISION, suppress=False)
     style.apply()
+    set_language(lang)
+    language.use_language(lang)

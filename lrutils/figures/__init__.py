@@ -1,6 +1,7 @@
 """Everything lrutils draws as a matplotlib Figure, in one style.
 
-- :mod:`~lrutils.figures.style`: sizes, fonts and colours that read on a projector;
+- :mod:`~lrutils.figures.style`: sizes, fonts and colours that read on a projector; :mod:`~lrutils.figures.language`:
+  the Hangul font for the Korean edition (``fonts/``, SIL OFL);
 - :mod:`~lrutils.figures.curves`: general lr-curve figures;
 - :mod:`~lrutils.figures.results`: training runs and multi-seed comparisons (what
   ``History.plot``, ``Comparison.plot`` and ``Tuning.plot`` draw);
