@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,25 @@ def _html_cell(text: str, header: bool = False) -> str:
     return out + (f" {_nowrap(interval)}" if interval else "")
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: wide characters (Hangul, CJK) take two.
+
+    >>> display_width("loss"), display_width("손실")
+    (4, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int, left: bool) -> str:
+    """``text`` padded with spaces to ``width`` display columns, on the right (``left``) or the left.
+
+    >>> pad("손실", 6, left=False)
+    '  손실'
+    """
+    fill = " " * max(0, width - display_width(text))
+    return text + fill if left else fill + text
+
+
 @dataclass(frozen=True)
 class Table:
     """Rows of pre-formatted cells under a header; the first column is left-aligned, the rest right.
@@ -80,12 +100,18 @@ class Table:
                 raise ValueError(f"every row needs {width} cells (one per header), got {len(row)}: {row!r}")
 
     def text(self) -> str:
-        """Aligned plain text: caption, header, rows, then notes."""
+        """Aligned plain text: caption, header, rows, then notes (Hangul counts two columns wide).
+
+        >>> print(Table(["스케줄", "손실"], [["constant", "0.4544"]]).text())
+        스케줄      손실
+        constant  0.4544
+        """
         columns = list(zip(self.header, *self.rows, strict=True))
-        widths = [max(len(cell) for cell in column) for column in columns]
+        widths = [max(display_width(cell) for cell in column) for column in columns]
 
         def line(cells: Sequence[str]) -> str:
-            parts = [cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+            parts = [pad(cells[0], widths[0], left=True)]
+            parts += [pad(c, w, left=False) for c, w in zip(cells[1:], widths[1:], strict=True)]
             return "  ".join(parts).rstrip()
 
         lines = ([self.caption] if self.caption else []) + [line(self.header)] + [line(r) for r in self.rows]
@@ -114,4 +140,4 @@ class Table:
         return table + notes
 
 
-__all__ = ["Table"]
+__all__ = ["Table", "display_width", "pad"]
