@@ -17,11 +17,12 @@ NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-ce
 # run in order in its own fresh kernel).
 XDIST := -n 2 --dist loadfile
 
-.PHONY: help setup lab test check lint unit nbval notebooks bench versions lock test-cpu-paths test-browser \
+.PHONY: help setup lab lab-ko test check lint unit nbval notebooks bench versions lock test-cpu-paths test-browser \
 	test-torch-next test-pythons test-floor clean
 
 help:
 	@echo "make lab           set up on first use, then open JupyterLab on notebooks/"
+	@echo "make lab-ko        the same in Korean: JupyterLab's Korean interface on the Korean edition (notebooks/ko/)"
 	@echo "make test          set up on first use, then ruff + unit tests + strict nbval (both cores)"
 	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
 	@echo "make nbval NB=...  strict nbval on one notebook (default: all of them)"
@@ -55,6 +56,16 @@ $(STAMP): pyproject.toml $(LOCK)
 # run as root unless told; containers often are root, so allow it only there.
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The Korean edition with JupyterLab's own Korean interface (jupyterlab-language-pack-ko-kr): the same
+# server on notebooks/, opening notebooks/ko/, with a settings directory of its own that sets the locale.
+KO_SETTINGS := $(VENV)/lab-ko-settings
+lab-ko: $(STAMP)
+	mkdir -p $(KO_SETTINGS)/@jupyterlab/translation-extension
+	echo '{"locale": "ko_KR"}' > $(KO_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(KO_SETTINGS) $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/ko/00_what_is_a_scheduler.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 versions: $(STAMP)
