@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what the real-browser test suite (tests/browser) needs, idempotently:
 #   - Debian's chromium at /usr/bin/chromium (only if missing);
+#   - Debian's fonts-nanum, a Hangul font for Chromium (the Korean edition's prose and JupyterLab's
+#     Korean interface; figures carry their own font inside lrutils), only if missing;
 #   - the Python package playwright==1.65.2 into the venv given as $1 (default .venv).
 # Never runs `playwright install`: that downloads its own browser build, which
 # cannot be fetched here. The suite drives the system chromium instead.
@@ -23,6 +25,14 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium </dev/null
 else
     echo "install_browser: /usr/bin/chromium present" >&2
+fi
+
+if [ ! -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then
+    echo "install_browser: installing Debian fonts-nanum (Hangul for Chromium)" >&2
+    $SUDO apt-get update </dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-nanum </dev/null
+else
+    echo "install_browser: fonts-nanum present" >&2
 fi
 
 PY="$VENV/bin/python"
