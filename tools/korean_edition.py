@@ -38,6 +38,7 @@ KOREAN_SHARE = 0.75
 """At least this share of a Korean notebook's prose words (outside code and math) must be Korean."""
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3]")  # a word is prose if it has a letter (not a bare number)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>")
@@ -71,10 +72,10 @@ def prose(markdown: str) -> str:
 
 def numbers(markdown: str) -> list[str]:
     """The numbers a markdown cell quotes in its prose and code spans (sorted, a 1,000 read as 1000),
-    leaving out link targets and one-digit counts (Korean often writes those in words).
+    leaving out link targets (a link's label stays) and one-digit counts (Korean often writes those in words).
 
     >>> numbers("lower on 8 of 10 seeds: -0.0454 [-0.0784, -0.0124], see [02](02_x.ipynb)")
-    ['-0.0124', '-0.0454', '-0.0784', '10']
+    ['-0.0124', '-0.0454', '-0.0784', '02', '10']
     """
     text = _LINK_TARGET.sub("]", markdown).replace("−", "-")
     found = [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
@@ -82,12 +83,12 @@ def numbers(markdown: str) -> list[str]:
 
 
 def korean_share(markdown_cells: list[str]) -> float:
-    """Share of prose words that contain Hangul, over all markdown cells of a notebook.
+    """Share of prose words (with a letter in them) that contain Hangul, over all markdown cells of a notebook.
 
     >>> korean_share(["학습률을 낮춥니다 with StepLR"])
     0.5
     """
-    words = [w for cell in markdown_cells for w in prose(cell).split() if re.search(r"\w", w)]
+    words = [w for cell in markdown_cells for w in prose(cell).split() if _LETTER.search(w)]
     return sum(bool(_HANGUL.search(w)) for w in words) / max(1, len(words))
 
 
@@ -95,7 +96,7 @@ def _meta(cell: nbformat.NotebookNode) -> dict:
     return cell.setdefault("metadata", {}).setdefault("lrutils", {})
 
 
-def sync(english: Path) -> list[str]:
+def sync(english: Path, ko_path: Path | None = None) -> list[str]:
     """Bring the Korean twin in step with ``english``; return what needs a translator.
 
     Code cells are copied (set-up line changed); a new English cell gets a Korean cell holding the
@@ -103,7 +104,7 @@ def sync(english: Path) -> list[str]:
     Korean text and stay stale until revisited.
     """
     en = nbformat.read(english, as_version=4)
-    ko_path = korean_twin(english)
+    ko_path = korean_twin(english) if ko_path is None else ko_path
     ko = nbformat.read(ko_path, as_version=4) if ko_path.exists() else nbformat.v4.new_notebook(metadata=en.metadata)
     by_id = {_meta(c).get("en_id"): c for c in ko.cells}
     cells, notes = [], []
@@ -134,11 +135,11 @@ def sync(english: Path) -> list[str]:
     return notes
 
 
-def problems(english: Path) -> list[str]:
+def problems(english: Path, ko_path: Path | None = None) -> list[str]:
     """Everything that is out of step between ``english`` and its Korean twin (empty: in step)."""
-    ko_path = korean_twin(english)
+    ko_path = korean_twin(english) if ko_path is None else ko_path
     if not ko_path.exists():
-        return [f"{ko_path.relative_to(ROOT)} is missing"]
+        return [f"{ko_path.name} is missing from the Korean edition"]
     en, ko = nbformat.read(english, as_version=4), nbformat.read(ko_path, as_version=4)
     name = ko_path.name
     if [c.cell_type for c in en.cells] != [c.cell_type for c in ko.cells]:
@@ -163,10 +164,10 @@ def problems(english: Path) -> list[str]:
     return out
 
 
-def revisit(notebook: str, cells: list[int]) -> None:
+def revisit(notebook: str, cells: list[int], english_dir: Path = EN_DIR, korean_dir: Path = KO_DIR) -> None:
     """Mark Korean markdown cells (by index) as translated from the current English version."""
-    english = EN_DIR / Path(notebook).name
-    en, ko_path = nbformat.read(english, as_version=4), korean_twin(english)
+    english = english_dir / Path(notebook).name
+    en, ko_path = nbformat.read(english, as_version=4), korean_dir / english.name
     ko = nbformat.read(ko_path, as_version=4)
     for i in cells:
         _meta(ko.cells[i])["en_hash"] = source_hash(en.cells[i].source)
