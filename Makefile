@@ -17,7 +17,7 @@ NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-ce
 # run in order in its own fresh kernel).
 XDIST := -n 2 --dist loadfile
 
-.PHONY: help setup lab lab-ko test check lint unit nbval notebooks bench versions lock test-cpu-paths test-browser \
+.PHONY: help setup lab lab-ko ko test check lint unit nbval notebooks bench versions lock test-cpu-paths test-browser \
 	test-torch-next test-pythons test-floor clean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make lab-ko        the same in Korean: JupyterLab's Korean interface on the Korean edition (notebooks/ko/)"
 	@echo "make test          set up on first use, then ruff + unit tests + strict nbval (both cores)"
 	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
+	@echo "make ko           Korean edition: copy changed code from English, list cells to translate, re-execute"
 	@echo "make nbval NB=...  strict nbval on one notebook (default: all of them)"
 	@echo "make bench         print the benchmark table"
 	@echo "make test-cpu-paths strict nbval under every CPU path this machine can emulate"
@@ -102,6 +103,13 @@ test-cpu-paths: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+
+# The Korean edition: copy changed code cells from English (the set-up line says lang="ko"), list the
+# Korean cells whose English changed (translate them, then `tools/korean_edition.py revisit`), and
+# re-execute every Korean notebook. tests/test_korean_edition.py checks that both editions are in step.
+ko: $(STAMP)
+	$(PY) tools/korean_edition.py sync
+	$(PY) tools/korean_edition.py execute
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
