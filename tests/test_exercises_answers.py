@@ -61,7 +61,7 @@ CHECKERS: dict[str, Checker] = {
     "warmup.check_wsd_milestones": Checker(
         "wholes", [5, 80], ([], [5], [5, 80, 90], [80, 5], [-1, 5], [5, 10**9], [10**9, 10**9])
     ),
-    "restarts.check_restart_epochs": Checker("wholes", [10, 30, 70], ([], [-10], [10, 10], [150], [10**9])),
+    "restarts.check_restart_epochs": Checker("wholes", [5, 20, 65], ([], [-10], [5, 5], [150], [10**9])),
     "cyclic.check_step_size_up": Checker("whole", 60, (0, -1, 10**9)),
     "range_test.check_batch160_max_lr": Checker("number", None, (0.0, -1.0)),  # the right answer takes a run
     "in_the_wild.check_per_batch": Checker(

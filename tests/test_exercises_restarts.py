@@ -10,21 +10,23 @@ from lrutils.exercises.restarts import check_fractional_loop, check_restart_epoc
 
 
 def test_restart_epochs_right() -> None:
-    assert restart_epochs() == [10, 30, 70]
-    assert check_restart_epochs([10, 30, 70]).correct
-    assert check_restart_epochs((70, 10, 30)).correct  # order does not matter
-    assert check_restart_epochs(np.array([10, 30, 70])).correct
+    assert restart_epochs() == [5, 20, 65]
+    assert check_restart_epochs([5, 20, 65]).correct
+    assert check_restart_epochs((65, 5, 20)).correct  # order does not matter
+    assert check_restart_epochs(np.array([5, 20, 65])).correct
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        ([0, 10, 30, 70], "epoch 0"),
-        ([10, 30, 70, 150], "0..99"),
-        (list(range(10, 100, 10)), "T_mult=1"),
-        ([9, 29, 69], "off by one"),
-        ([11, 31, 71], "off by one"),
-        ([10, 20, 40], "T_0 * T_mult**i"),
+        ([0, 5, 20, 65], "epoch 0"),
+        ([5, 20, 65, 200], "0..99"),
+        (list(range(5, 100, 5)), "T_mult=1"),
+        ([4, 19, 64], "off by one"),
+        ([6, 21, 66], "off by one"),
+        ([5, 15, 45], "cycles' lengths"),
+        ([5, 20], "1 more fall within the run"),
+        ([10, 30, 70], "T_0 * T_mult**i epochs: 5, 15, 45"),
     ],
 )
 def test_restart_epochs_wrong(answer: list[int], hint: str) -> None:
@@ -37,7 +39,7 @@ def test_placeholders_are_polite() -> None:
     assert not verdict.correct and "no answer yet" in verdict.message
 
 
-@pytest.mark.parametrize("answer", ["10, 30, 70", 10, {10, 30}, [True, 30]])
+@pytest.mark.parametrize("answer", ["5, 20, 65", 5, {5, 20}, [True, 20]])
 def test_bad_restart_input(answer: object) -> None:
     with pytest.raises(TypeError, match="answer"):
         check_restart_epochs(answer)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ LOOP_BATCHES = 20
 
 @answer_check
 def check_step_size_up(answer: int | None) -> Verdict:
-    """Exercise 2: ``step_size_up`` for one symmetric ``CyclicLR`` triangle every 4 epochs of 30 batches.
+    """Exercise 1: ``step_size_up`` for one symmetric ``CyclicLR`` triangle every 4 epochs of 30 batches.
 
     >>> check_step_size_up(60)
     right: CyclicLR is stepped per batch: a cycle is 4 * 30 = 120 batches, half of it going up.
@@ -99,7 +99,7 @@ def check_step_size_up(answer: int | None) -> Verdict:
 
 
 def triangle_lrs(step_size_up: int = LOOP_BATCHES // 2, per_batch: bool = True) -> list[float]:
-    """The lr of each of exercise 3's 60 optimizer steps for ``CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up)``,
+    """The lr of each of exercise 2's 60 optimizer steps for ``CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up)``,
     stepped after every batch (or once per epoch).
 
     >>> [round(v, 3) for v in triangle_lrs()[:3]], round(triangle_lrs()[10], 3), round(triangle_lrs()[20], 3)
@@ -114,7 +114,7 @@ def triangle_lrs(step_size_up: int = LOOP_BATCHES // 2, per_batch: bool = True) 
 
 
 def check_triangle_loop(loop: Callable[[Any], Any] | None) -> Verdict:
-    """Exercise 3: a raw-torch loop, 3 epochs of 20 batches, ``CyclicLR`` from 0.01 up to 0.1 and back once per
+    """Exercise 2: a raw-torch loop, 3 epochs of 20 batches, ``CyclicLR`` from 0.01 up to 0.1 and back once per
     epoch (``step_size_up=10``), stepped after every batch.
 
     >>> check_triangle_loop(None)

@@ -1,15 +1,16 @@
 """Self-checks for notebook 08 (warm restarts: ``CosineAnnealingWarmRestarts``).
 
-"The lr at epoch t" is the lr after ``scheduler.step()`` has been called t times. Every check asks
-the real torch scheduler.
+Epochs are counted from 0: "the lr at epoch t" is the lr after ``scheduler.step()`` has been called
+t times. Every check asks the real torch scheduler.
 
->>> check_restart_epochs([10, 30, 70])
-right: cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would start at 150, past the run.
+>>> check_restart_epochs([5, 20, 65])
+right: cycles of 5, 15 and 45 epochs start at 0, 5, 20 and 65; the next would start at 200, past the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,8 @@ from .loop_check import check_loop
 
 BASE_LR = 0.1
 EPOCHS = 100
-T_0 = 10
-T_MULT = 2
+T_0 = 5
+T_MULT = 3
 LOOP_T_0 = 2
 LOOP_EPOCHS = 4
 LOOP_BATCHES = 5
@@ -33,27 +34,48 @@ def restart_epochs() -> list[int]:
     """The epochs (within the first 100) at which torch's lr jumps back up to the initial lr.
 
     >>> restart_epochs()
-    [10, 30, 70]
+    [5, 20, 65]
     """
     lrs = torch_lr_curve("CosineAnnealingWarmRestarts", EPOCHS, base_lr=BASE_LR, T_0=T_0, T_mult=T_MULT)
     return (np.flatnonzero(np.diff(lrs) > 0) + 1).tolist()
 
 
+def _cycle_lengths() -> list[int]:
+    """The lengths of the cycles that start within the run: 5, 15, 45, 135."""
+    lengths = [T_0]
+    while sum(lengths) < EPOCHS:
+        lengths.append(lengths[-1] * T_MULT)
+    return lengths
+
+
 @answer_check
 def check_restart_epochs(answer: Sequence[int] | None) -> Verdict:
-    """Exercise 1: at which epochs (0..99) does ``CosineAnnealingWarmRestarts(T_0=10, T_mult=2)`` restart?
+    """Exercise 1: at which epochs (0..99) does ``CosineAnnealingWarmRestarts(T_0=5, T_mult=3)`` restart?
 
-    >>> check_restart_epochs([10, 20, 30, 40, 50, 60, 70, 80, 90])  # doctest: +ELLIPSIS
-    not yet: that is T_mult=1 (every cycle 10 epochs)...
+    >>> check_restart_epochs([5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95])
+    ... # doctest: +ELLIPSIS
+    not yet: that is T_mult=1 (every cycle 5 epochs)...
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to a list of epochs (ints) and run the cell again."))
     epochs = sorted(wholes(answer, asked=tr("a list of whole numbers (epochs)"), unit=tr("epochs")))
     truth = restart_epochs()
+    lengths = _cycle_lengths()
+    starts = [0, *accumulate(lengths)]
     if epochs == truth:
         return Verdict(
             True,
-            tr("cycles of 10, 20 and 40 epochs start at 0, 10, 30 and 70; the next would start at 150, past the run."),
+            tr(
+                "cycles of {a}, {b} and {c} epochs start at 0, {start_b}, {start_c} and {start_d}; the next would "
+                "start at {next}, past the run.",
+                a=lengths[0],
+                b=lengths[1],
+                c=lengths[2],
+                start_b=starts[1],
+                start_c=starts[2],
+                start_d=starts[3],
+                next=starts[4],
+            ),
         )
     if 0 in epochs:
         return Verdict(False, tr("epoch 0 is where the first cycle starts, not a restart: leave it out."))
@@ -72,23 +94,47 @@ def check_restart_epochs(answer: Sequence[int] | None) -> Verdict:
         return Verdict(
             False,
             tr(
-                "that is T_mult=1 (every cycle 10 epochs). With T_mult=2 every cycle is twice as long as the one "
-                "before."
+                "that is T_mult=1 (every cycle {t_0} epochs). With T_mult={t_mult} every cycle is {t_mult} times as "
+                "long as the one before.",
+                t_0=T_0,
+                t_mult=T_MULT,
             ),
         )
     if epochs in ([e - 1 for e in truth], [e + 1 for e in truth]):
         return Verdict(
             False,
             tr(
-                "off by one: after 10 calls of scheduler.step() (epoch 10) T_cur reaches T_i = 10 and resets to 0, "
-                "so epoch 10 already uses the initial lr again."
+                "off by one: after {t_0} calls of scheduler.step() (epoch {t_0}) T_cur reaches T_i = {t_0} and "
+                "resets to 0, so epoch {t_0} already uses the initial lr again.",
+                t_0=T_0,
+            ),
+        )
+    if epochs and set(epochs) < set(truth):
+        return Verdict(
+            False,
+            tr(
+                "each of {epochs} is a restart, but {missing} more fall within the run: add up the cycles' lengths "
+                "until you pass epoch {last}.",
+                epochs=epochs,
+                missing=len(truth) - len(epochs),
+                last=EPOCHS - 1,
+            ),
+        )
+    if epochs == lengths[: len(epochs)] and len(epochs) > 1:
+        return Verdict(
+            False,
+            tr(
+                "{epochs} are the cycles' lengths; a restart comes where a cycle ends, at the sum of the lengths "
+                "before it.",
+                epochs=epochs,
             ),
         )
     return Verdict(
         False,
         tr(
-            "torch restarts at other epochs (you said {epochs}); cycle i lasts T_0 * T_mult**i epochs: 10, 20, 40, ...",
+            "torch restarts at other epochs (you said {epochs}); cycle i lasts T_0 * T_mult**i epochs: {lengths}, ...",
             epochs=epochs,
+            lengths=", ".join(map(str, lengths[:3])),
         ),
     )
 
