@@ -161,7 +161,6 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "plateau.curve_vs_torch": lambda t: plateau.curve_vs_torch(
         _plateau_metric(), blog=True, shade=(39, 49), patience=10, factor=0.1
     ),
-    "plateau.explorer_start": lambda t: plateau.explorer_start(),
     "range_test.plot_range_test": lambda t: range_test.plot_range_test(t["range"]),
     "range_test.rules_vs_tuning": lambda t: range_test.rules_vs_tuning(
         t["range"], t["tuning"], {"min / 10 (suggestion)": 0.05, "steepest": 0.2, "minimum": 0.5}
