@@ -7,11 +7,12 @@ import pytest
 import torch
 from conftest import run_hidden_solutions
 
+from lrutils import torch_lr_curve
 from lrutils.exercises.cosine import (
-    check_lr_at_150,
+    PAST_STEP,
+    check_lr_past_t_max,
     check_midpoint_lr,
     check_per_batch_loop,
-    check_t_max_per_batch,
     intended_per_batch_loop,
 )
 
@@ -27,49 +28,34 @@ def test_midpoint_wrong(answer: float, hint: str) -> None:
     assert not verdict and hint in verdict.message
 
 
-def test_lr_at_150() -> None:
-    assert check_lr_at_150(0.05).correct
-    assert "keeps following the cosine" in check_lr_at_150(0).message
-    assert "CosineAnnealingWarmRestarts" in check_lr_at_150(0.1).message
-    assert not check_lr_at_150(0.02)
-
-
-def test_t_max_per_batch() -> None:
-    assert check_t_max_per_batch(900).correct
-    assert "15 full down-and-up" in check_t_max_per_batch(30).message
-    assert "never reaches eta_min" in check_t_max_per_batch(1000).message
+def test_lr_past_t_max() -> None:
+    assert PAST_STEP == 130
+    assert check_lr_past_t_max(0.1 * (1 + np.cos(1.3 * np.pi)) / 2).correct  # 0.02061
+    assert check_lr_past_t_max(0.0206).correct
+    assert "keeps following the cosine" in check_lr_past_t_max(0).message
+    restart = torch_lr_curve("CosineAnnealingWarmRestarts", 131, base_lr=0.1, T_0=100)[-1]  # 0.0794
+    assert "where a restart" in check_lr_past_t_max(float(restart)).message
+    assert "reaches 0.1 only at step 200" in check_lr_past_t_max(0.1).message
+    assert "cos(pi * 130 / 100)" in check_lr_past_t_max(0.05).message
 
 
 def test_placeholders_are_polite() -> None:
-    for verdict in (check_midpoint_lr(None), check_lr_at_150(None), check_t_max_per_batch(None)):
+    for verdict in (check_midpoint_lr(None), check_lr_past_t_max(None)):
         assert not verdict.correct and "no answer yet" in verdict.message
 
 
 @pytest.mark.parametrize(("answer", "error"), [("0.05", TypeError), (False, TypeError), (float("inf"), ValueError)])
 def test_bad_lr_input(answer: object, error: type) -> None:
-    for check in (check_midpoint_lr, check_lr_at_150):
+    for check in (check_midpoint_lr, check_lr_past_t_max):
         with pytest.raises(error):
             check(answer)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("answer", "error"), [("900", TypeError), (True, TypeError), (float("nan"), ValueError)])
-def test_bad_t_max_input(answer: object, error: type) -> None:
-    with pytest.raises(error):
-        check_t_max_per_batch(answer)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(("answer", "says"), [(0, "at least 1"), (-3, "at least 1"), (900.5, "not a whole number")])
-def test_t_max_outside_the_schedulers_range_is_a_not_yet(answer: object, says: str) -> None:
-    verdict = check_t_max_per_batch(answer)  # type: ignore[arg-type]
-    assert not verdict.correct and says in verdict.message
-    assert check_t_max_per_batch(900.0).correct  # type: ignore[arg-type]
-
-
-# --- exercise 4: the learner's raw-torch loop (a per-batch cosine, T_max in batches) ---------------------
+# --- exercise 3: the learner's raw-torch loop (a per-batch cosine, T_max in batches) ---------------------
 
 
 def cosine_loop(t_max: int, per: str = "batch", order: str = "right"):
-    """A learner's loop for exercise 4: 3 epochs of 10 batches, the scheduler stepped per ``per``."""
+    """A learner's loop for exercise 3: 3 epochs of 10 batches, the scheduler stepped per ``per``."""
 
     def loop(optimizer: torch.optim.Optimizer) -> None:
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=t_max)
@@ -117,4 +103,4 @@ def test_intended_loop_is_one_half_cosine() -> None:
 
 def test_hidden_solutions_of_notebook_03_pass() -> None:
     results = run_hidden_solutions("03_cosine_annealing.ipynb", "lrutils.exercises.cosine")
-    assert len(results) == 4 and all(v.correct for v in results), results
+    assert len(results) == 3 and all(v.correct for v in results), results

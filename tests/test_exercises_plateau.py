@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from lrutils import lr_curve
+from lrutils import lr_curve, torch_lr_curve
 from lrutils.exercises import Verdict, plateau
 from lrutils.exercises.plateau import (
     BASE_LR,
@@ -20,13 +20,10 @@ from lrutils.exercises.plateau import (
     FLAT_KWARGS,
     KNOBS_KWARGS,
     KNOBS_METRIC,
-    LOOP_KWARGS,
-    LOOP_METRIC,
     STEPS_PER_EPOCH,
     check_change_epochs,
     check_first_cut,
     check_knobs_loop,
-    check_plateau_loop,
     loop_intended,
 )
 
@@ -110,7 +107,7 @@ def test_whole_floats_are_epochs_and_halves_are_not():
     assert "not a whole number" in check_change_epochs([4, 10.5, 16]).message
 
 
-# --- the raw-torch loop exercises (notebook 04) ----------------------------------------
+# --- the raw-torch loop exercise ----------------------------------------
 
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -147,17 +144,11 @@ def solution(notebook: str) -> str:
     raise AssertionError(f"{notebook} has no hidden solution defining loop")
 
 
-def test_plateau_loop_intended_is_lr_curve_per_batch():
-    per_epoch = lr_curve("ReduceLROnPlateau", 12, base_lr=BASE_LR, metrics=LOOP_METRIC[:11], **LOOP_KWARGS)
-    intended = loop_intended(LOOP_METRIC, LOOP_KWARGS)
+def test_knobs_loop_intended_is_torch_per_batch():
+    per_epoch = torch_lr_curve("ReduceLROnPlateau", 24, base_lr=BASE_LR, metrics=KNOBS_METRIC[:23], **KNOBS_KWARGS)
+    intended = loop_intended(KNOBS_METRIC, KNOBS_KWARGS)
     assert intended.tolist() == np.repeat(per_epoch, STEPS_PER_EPOCH).tolist()
-    assert [int(e) for e in np.flatnonzero(np.diff(per_epoch)) + 1] == [6, 11]
-
-
-def test_plateau_loop_right_answer_passes():
-    verdict = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC))
-    assert verdict.correct, verdict
-    assert repr(verdict).startswith("right: ") and "36 optimizer steps" in verdict.message
+    assert [int(e) for e in np.flatnonzero(np.diff(per_epoch)) + 1] == [18, 23]  # the worked solution's epochs
 
 
 @pytest.mark.parametrize(
@@ -170,30 +161,31 @@ def test_plateau_loop_right_answer_passes():
         ("never", "never changed"),
     ],
 )
-def test_plateau_loop_typical_mistakes_say_why(when, phrase):
-    verdict = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC, when))
+def test_knobs_loop_timing_mistakes_say_why(when, phrase):
+    verdict = check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC, when))
     assert not verdict.correct
     assert phrase in verdict.message, verdict
     assert repr(verdict).startswith("not yet: ")
 
 
-def test_plateau_loop_placeholder_and_short_loop():
-    assert "no loop yet" in check_plateau_loop(None).message
-    short = check_plateau_loop(plateau_loop(LOOP_KWARGS, LOOP_METRIC[:6]))
+def test_knobs_loop_placeholder_and_short_loop():
+    assert "no loop yet" in check_knobs_loop(None).message
+    short = check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC[:6]))
     assert not short.correct and "ran 18 optimizer steps" in short.message
 
 
 def test_the_timing_mistakes_are_distinguishable():
     """Every named mistake gives lrs different from the intended ones and from each other."""
-    for metric, kwargs in ((LOOP_METRIC, LOOP_KWARGS), (KNOBS_METRIC, KNOBS_KWARGS)):
-        curves = [loop_intended(metric, kwargs), *plateau._timing_mistakes(metric, kwargs).values()]
-        for i, a in enumerate(curves):
-            for b in curves[i + 1 :]:
-                assert a.shape != b.shape or not np.allclose(a, b)
+    curves = [loop_intended(KNOBS_METRIC, KNOBS_KWARGS), *plateau._timing_mistakes(KNOBS_METRIC, KNOBS_KWARGS).values()]
+    for i, a in enumerate(curves):
+        for b in curves[i + 1 :]:
+            assert a.shape != b.shape or not np.allclose(a, b)
 
 
 def test_knobs_loop_right_answer_passes():
-    assert check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC)).correct
+    verdict = check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC))
+    assert verdict.correct, verdict
+    assert repr(verdict).startswith("right: ") and "72 optimizer steps" in verdict.message
 
 
 @pytest.mark.parametrize("hint", list(plateau.knob_mistakes()))
@@ -212,16 +204,7 @@ def test_knob_mistakes_are_distinguishable():
             assert not np.allclose(a, b)
 
 
-def test_knobs_loop_per_batch_is_named_too():
-    verdict = check_knobs_loop(plateau_loop(KNOBS_KWARGS, KNOBS_METRIC, "every batch"))
-    assert not verdict.correct and "patience counts batches" in verdict.message
-
-
-@pytest.mark.parametrize(
-    ("notebook", "check"),
-    [("04_reduce_on_plateau.ipynb", check_plateau_loop), ("04_plateau_knobs_fold.ipynb", check_knobs_loop)],
-)
-def test_the_hidden_solution_passes_its_check(notebook, check):
+def test_the_hidden_solution_passes_its_check():
     namespace = {"torch": torch, "plateau": plateau}
-    exec(solution(notebook), namespace)
-    assert check(namespace["loop"]).correct
+    exec(solution("04_reduce_on_plateau.ipynb"), namespace)
+    assert check_knobs_loop(namespace["loop"]).correct

@@ -35,3 +35,27 @@ def test_stepped_per_batch_is_linear_and_cycles() -> None:
     assert ax.get_yscale() == "linear" and fig.get_figwidth() <= MAX_WIDTH
     bug = ax.lines[1].get_ydata()[:900]
     assert int(np.sum(bug < 1e-12)) == 15
+
+
+def test_best_and_final_draws_each_seeds_best_and_final_loss() -> None:
+    from lrutils import compare
+
+    result = compare([None, "CosineAnnealingLR"], epochs=3, seeds=2, progress=False)
+    fig = cosine.best_and_final(result)
+    assert fig.get_figwidth() <= MAX_WIDTH and fig.legends and fig.axes[0].get_legend() is None
+    ax = fig.axes[0]
+    points = [line for line in ax.lines if line.get_linestyle() == "None"]
+    assert len(points) == 4  # best and final, for each of the two schedules
+    for i, label in enumerate(result.labels):
+        best, final = points[2 * i], points[2 * i + 1]
+        np.testing.assert_array_equal(best.get_ydata(), [h.val_loss.min() for h in result[label]])
+        np.testing.assert_array_equal(final.get_ydata(), [h.val_loss[-1] for h in result[label]])
+        assert best.get_markerfacecolor() == "white" and final.get_markerfacecolor() != "white"
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == result.labels
+
+
+def test_best_and_final_needs_a_label() -> None:
+    from lrutils import compare
+
+    with pytest.raises(ValueError, match="at least one schedule"):
+        cosine.best_and_final(compare([None], epochs=2, seeds=2, progress=False), labels=[])

@@ -61,12 +61,3 @@ def test_curve_vs_torch_draws_torch_on_lrutils():
 def test_long_titles_wrap():
     title = figures.call_title({"patience": 5, "factor": 0.5, "threshold": 0.02, "cooldown": 3, "min_lr": 0.002})
     assert all(len(line) <= 60 for line in title.splitlines()) and title.count("\n") == 1
-
-
-def test_explorer_start_is_what_the_explorer_opens_on():
-    import lrutils
-
-    fig = figures.explorer_start()
-    _check_style(fig)
-    drawn = fig.axes[0].get_lines()[0].get_ydata()[:-1]
-    np.testing.assert_array_equal(drawn, lrutils.explore("ReduceLROnPlateau").curve)

@@ -107,6 +107,7 @@ def _plateau_metric() -> np.ndarray:
 EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "curves.plot_curves": lambda t: curves.plot_curves({"a": np.linspace(1, 0, 50), "b": np.ones(50)}, title="two"),
     "curves.plot_curve": lambda t: curves.plot_curve(np.geomspace(0.1, 1e-4, 50), log=True),
+    "cosine.best_and_final": lambda t: cosine.best_and_final(t["six"], ["constant", "CosineAnnealingLR"]),
     "cosine.past_t_max": lambda t: cosine.past_t_max(t_max=100, n_steps=300, base_lr=0.1),
     "cosine.stepped_per_batch": lambda t: cosine.stepped_per_batch(30, 40, base_lr=0.1, T_max=30),
     "cyclic.modes": lambda t: cyclic.modes(300, base_lr=0.01, max_lr=0.1, step_size_up=25),
@@ -161,7 +162,6 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "plateau.curve_vs_torch": lambda t: plateau.curve_vs_torch(
         _plateau_metric(), blog=True, shade=(39, 49), patience=10, factor=0.1
     ),
-    "plateau.explorer_start": lambda t: plateau.explorer_start(),
     "range_test.plot_range_test": lambda t: range_test.plot_range_test(t["range"]),
     "range_test.rules_vs_tuning": lambda t: range_test.rules_vs_tuning(
         t["range"], t["tuning"], {"min / 10 (suggestion)": 0.05, "steepest": 0.2, "minimum": 0.5}

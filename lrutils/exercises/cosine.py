@@ -20,7 +20,7 @@ from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from . import Verdict
-from .answers import answer_check, length, number, shown
+from .answers import answer_check, number
 from .loop_check import check_loop, per_epoch_lrs
 
 BASE_LR = 0.1
@@ -28,8 +28,6 @@ T_MAX = 100
 ETA_MIN = 1e-3
 RTOL = 1e-2
 """Relative tolerance for learning-rate answers."""
-EPOCHS = 30
-STEPS_PER_EPOCH = 30
 
 
 @answer_check
@@ -62,22 +60,28 @@ def check_midpoint_lr(answer: float | None) -> Verdict:
     )
 
 
-@answer_check
-def check_lr_at_150(answer: float | None) -> Verdict:
-    """Exercise 2: the lr at step 150 of ``CosineAnnealingLR(T_max=100)`` (eta_min=0) from 0.1.
+PAST_STEP = 130
+"""Exercise 2 asks for the lr at this step, 30 steps past ``T_max`` (30 epochs longer than planned)."""
 
-    >>> check_lr_at_150(0.0)  # doctest: +ELLIPSIS
+
+@answer_check
+def check_lr_past_t_max(answer: float | None) -> Verdict:
+    """Exercise 2: the lr at step :data:`PAST_STEP` = 130 of ``CosineAnnealingLR(T_max=100)`` (eta_min=0) from 0.1.
+
+    >>> check_lr_past_t_max(0.0)  # doctest: +ELLIPSIS
     not yet: CosineAnnealingLR does not stop at eta_min after T_max...
     """
     if answer is None:
         return Verdict(False, tr("no answer yet: set answer to the learning rate (a number) and run the cell again."))
-    value = number(answer, asked=tr("a number (the lr at step 150)"))
-    truth = float(torch_lr_curve("CosineAnnealingLR", 151, base_lr=BASE_LR, T_max=T_MAX)[-1])
+    value = number(answer, asked=tr("a number (the lr at step 130)"))
+    truth = float(torch_lr_curve("CosineAnnealingLR", PAST_STEP + 1, base_lr=BASE_LR, T_max=T_MAX)[-1])
+    restart = float(torch_lr_curve("CosineAnnealingWarmRestarts", PAST_STEP + 1, base_lr=BASE_LR, T_0=T_MAX)[-1])
     if math.isclose(value, truth, rel_tol=RTOL):
         return Verdict(
             True,
             tr(
-                "past T_max the cosine keeps going: (1 + cos(1.5 pi)) / 2 = 0.5, so {lr}, on the way back up to 0.1.",
+                "past T_max the cosine keeps going: 0.1 * (1 + cos(1.3 pi)) / 2 = {lr}, 30 steps into the climb "
+                "back to 0.1 (the same lr as at step 70: the curve is symmetric about T_max).",
                 lr=f"{truth:.4g}",
             ),
         )
@@ -85,70 +89,25 @@ def check_lr_at_150(answer: float | None) -> Verdict:
         return Verdict(
             False, tr("CosineAnnealingLR does not stop at eta_min after T_max: torch keeps following the cosine.")
         )
+    if math.isclose(value, restart, rel_tol=RTOL):
+        return Verdict(
+            False,
+            tr(
+                "{value} is where a restart (CosineAnnealingWarmRestarts) would be, 30 steps into a new descent; "
+                "CosineAnnealingLR climbs back up from 0 after step 100.",
+                value=f"{value:.4g}",
+            ),
+        )
     if math.isclose(value, BASE_LR, rel_tol=RTOL):
         return Verdict(
             False,
             tr(
-                "0.1 would be a restart (CosineAnnealingWarmRestarts); CosineAnnealingLR climbs back smoothly, "
-                "reaching 0.1 only at step 200."
+                "0.1 is the top: CosineAnnealingLR climbs back smoothly and reaches 0.1 only at step 200 (a restart, "
+                "CosineAnnealingWarmRestarts, would jump there at step 100)."
             ),
         )
     return Verdict(
-        False, tr("torch gives another value; what is cos(pi * 150 / 100)? (you said {value})", value=f"{value:.4g}")
-    )
-
-
-@answer_check
-def check_t_max_per_batch(answer: int | None) -> Verdict:
-    """Exercise 3: T_max for ONE cosine over 30 epochs of 30 batches when the scheduler is stepped every batch.
-
-    >>> check_t_max_per_batch(900)
-    right: stepped every batch, T_max counts batches: 30 epochs * 30 batches = 900.
-    """
-    if answer is None:
-        return Verdict(False, tr("no answer yet: set answer to T_max (an int) and run the cell again."))
-    t_max = length(
-        answer,
-        "T_max",
-        tr("the scheduler steps of one descent"),
-        asked=tr("a whole number (T_max, in scheduler steps)"),
-        unit=tr("scheduler steps"),
-    )
-    total = EPOCHS * STEPS_PER_EPOCH
-    if t_max == total:
-        return Verdict(
-            True, tr("stepped every batch, T_max counts batches: 30 epochs * 30 batches = {total}.", total=total)
-        )
-    if t_max < total:
-        periods = total / (2 * t_max)
-        return Verdict(
-            False,
-            tr(
-                "T_max={t_max} reaches eta_min after {t_max} batches ({epochs} epoch(s)) and then climbs again: "
-                "the 900 batches hold {periods} full down-and-up cycle(s) of 2*T_max.",
-                t_max=t_max,
-                epochs=f"{t_max / STEPS_PER_EPOCH:.3g}",
-                periods=f"{periods:.3g}",
-            ),
-        )
-    if t_max > 1000 * total:
-        return Verdict(
-            False,
-            tr(
-                "T_max={t_max} is far longer than the run: at the last batch the cosine has hardly begun, "
-                "the lr is still about 0.1.",
-                t_max=shown(t_max),
-            ),
-        )
-    curve = torch_lr_curve("CosineAnnealingLR", total, base_lr=BASE_LR, T_max=t_max)
-    return Verdict(
-        False,
-        tr(
-            "T_max={t_max} is longer than the run: at the last batch the lr is still {lr}, the cosine never "
-            "reaches eta_min.",
-            t_max=t_max,
-            lr=f"{curve[total - 1]:.3e}",
-        ),
+        False, tr("torch gives another value; what is cos(pi * 130 / 100)? (you said {value})", value=f"{value:.4g}")
     )
 
 

@@ -4,11 +4,10 @@ Each ``check_...`` takes the learner's answer, replays the exercise through the 
 scheduler and returns a :class:`~lrutils.exercises.Verdict` that says why a wrong answer is wrong.
 A placeholder answer (``None``) gives a polite "not yet", so a notebook runs top to bottom.
 
-Notebook 04: :func:`check_first_cut` (arithmetic) and :func:`check_plateau_loop` (the learner's
-raw-torch loop steps the scheduler with a given validation loss). Notebook 04:
-:func:`check_change_epochs` (cooldown and min_lr by hand) and :func:`check_knobs_loop` (the same
-kind of loop with threshold, cooldown and min_lr). Both loop checks run
-:func:`~lrutils.exercises.loop_check.check_loop` and then name the usual plateau mistakes.
+:func:`check_first_cut` (patience and threshold by hand), :func:`check_change_epochs` (cooldown and
+min_lr by hand) and :func:`check_knobs_loop` (the learner's raw-torch loop steps the scheduler with a
+given validation loss, with threshold, cooldown and min_lr; it runs
+:func:`~lrutils.exercises.loop_check.check_loop` and then names the usual plateau mistakes).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from .answers import answer_check, no_answer_yet, shown, whole, wholes
 from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 BASE_LR = 0.1
-"""The optimizer's lr in both exercises."""
+"""The optimizer's lr in every exercise."""
 
 FIRST_CUT_METRIC: tuple[float, ...] = (1.00, 0.80, 0.70, 0.72, 0.69995, 0.71, 0.70, 0.705, 0.71, 0.70, 0.71, 0.72)
 """Validation loss after epochs 0, 1, 2, ... for :func:`check_first_cut` (note 0.69995 at epoch 4)."""
@@ -40,19 +39,13 @@ FLAT_KWARGS: dict[str, Any] = {"patience": 2, "cooldown": 3, "factor": 0.5, "min
 """``ReduceLROnPlateau(optimizer, patience=2, cooldown=3, factor=0.5, min_lr=0.02)``."""
 
 STEPS_PER_EPOCH = 3
-"""Optimizer steps (batches) per epoch in both loop exercises."""
-
-LOOP_METRIC: tuple[float, ...] = (0.90, 0.72, 0.64, 0.66, 0.65, 0.655, 0.60, 0.58, 0.585, 0.59, 0.581, 0.57)
-"""Notebook 04's loop exercise: the validation loss measured after epochs 0, 1, ..., 11."""
-
-LOOP_KWARGS: dict[str, Any] = {"patience": 2, "factor": 0.5}
-"""``ReduceLROnPlateau(optimizer, patience=2, factor=0.5)`` for :func:`check_plateau_loop`."""
+"""Optimizer steps (batches) per epoch in the loop exercise."""
 
 KNOBS_METRIC: tuple[float, ...] = (
     0.99, 0.876, 0.803, 0.717, 0.636, 0.608, 0.567, 0.547, 0.512, 0.51, 0.497, 0.497,
     0.48, 0.475, 0.456, 0.479, 0.447, 0.465, 0.454, 0.449, 0.449, 0.448, 0.455, 0.451,
 )  # fmt: skip
-"""Notebook 04's loop exercise: a slightly noisy validation loss after epochs 0, 1, ..., 23."""
+"""The loop exercise: a slightly noisy validation loss after epochs 0, 1, ..., 23."""
 
 KNOBS_KWARGS: dict[str, Any] = {"factor": 0.5, "patience": 2, "threshold": 0.02, "cooldown": 2, "min_lr": 0.03}
 """``ReduceLROnPlateau(optimizer, factor=0.5, patience=2, threshold=0.02, cooldown=2, min_lr=0.03)``."""
@@ -161,8 +154,8 @@ def loop_intended(metric: Sequence[float], kwargs: dict[str, Any]) -> np.ndarray
     """The lr each optimizer step should use: ``len(metric)`` epochs of :data:`STEPS_PER_EPOCH` batches,
     the scheduler stepped with ``metric[epoch]`` after each epoch.
 
-    >>> loop_intended(LOOP_METRIC, LOOP_KWARGS)[::STEPS_PER_EPOCH].tolist()[5:8]
-    [0.1, 0.05, 0.05]
+    >>> loop_intended(KNOBS_METRIC, KNOBS_KWARGS)[::STEPS_PER_EPOCH].tolist()[17:19]
+    [0.1, 0.05]
     """
     epochs = len(metric)
     return per_epoch_lrs(
@@ -199,25 +192,6 @@ def _check_plateau_style(
     return check_loop(loop, intended, what, mistakes=mistakes, error_hints=hints)
 
 
-def check_plateau_loop(loop: Any) -> Verdict:
-    """Exercise (notebook 04): write ``loop(optimizer)`` that builds ``ReduceLROnPlateau(optimizer,
-    patience=2, factor=0.5)``, runs ``len(LOOP_METRIC)`` epochs of :data:`STEPS_PER_EPOCH`
-    ``optimizer.step()`` calls, and after each epoch passes that epoch's loss from
-    :data:`LOOP_METRIC` to ``scheduler.step``.
-
-    >>> import torch
-    >>> def loop(optimizer):
-    ...     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=2, factor=0.5)
-    ...     for epoch in range(len(LOOP_METRIC)):
-    ...         for _ in range(STEPS_PER_EPOCH):
-    ...             optimizer.step()
-    ...         scheduler.step(LOOP_METRIC[epoch])
-    >>> check_plateau_loop(loop).correct
-    True
-    """
-    return _check_plateau_style(loop, LOOP_METRIC, LOOP_KWARGS, {})
-
-
 def _without(*keys: str) -> dict[str, Any]:
     return {k: v for k, v in KNOBS_KWARGS.items() if k not in keys}
 
@@ -252,8 +226,10 @@ def knob_mistakes() -> dict[str, dict[str, Any]]:
 
 
 def check_knobs_loop(loop: Any) -> Verdict:
-    """Exercise (notebook 04): like :func:`check_plateau_loop`, with :data:`KNOBS_KWARGS` and
-    :data:`KNOBS_METRIC` (24 epochs). A loop that leaves a knob at its default is told which.
+    """Exercise: write ``loop(optimizer)`` that builds ``ReduceLROnPlateau(optimizer, **KNOBS_KWARGS)``,
+    runs ``len(KNOBS_METRIC)`` = 24 epochs of :data:`STEPS_PER_EPOCH` ``optimizer.step()`` calls, and
+    after each epoch passes that epoch's loss from :data:`KNOBS_METRIC` to ``scheduler.step``. A loop
+    that steps at the wrong time, or leaves a knob at its default, is told which.
 
     >>> import torch
     >>> def loop(optimizer):
@@ -276,13 +252,10 @@ __all__ = [
     "FLAT_KWARGS",
     "KNOBS_KWARGS",
     "KNOBS_METRIC",
-    "LOOP_KWARGS",
-    "LOOP_METRIC",
     "STEPS_PER_EPOCH",
     "check_change_epochs",
     "check_first_cut",
     "check_knobs_loop",
-    "check_plateau_loop",
     "knob_mistakes",
     "loop_intended",
 ]

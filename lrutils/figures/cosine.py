@@ -6,16 +6,21 @@ Every function returns a :class:`~matplotlib.figure.Figure` (never ``plt.show()`
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ..curves.blog import blog_sketch
 from ..curves.torch_reference import torch_lr_curve
 from ._draw import legend_below
 from .decay import stepped_per_batch as _stepped_per_batch
-from .style import MAX_WIDTH, color_for, look_for
+from .style import MAX_WIDTH, color_for, look_for, looks_for
+
+if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
+    from ..training.comparison import Comparison
 
 
 def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Figure:
@@ -71,4 +76,44 @@ def stepped_per_batch(epochs: int, batches_per_epoch: int, base_lr: float = 0.1,
     return _stepped_per_batch("CosineAnnealingLR", epochs, batches_per_epoch, base_lr=base_lr, log=False, **kwargs)
 
 
-__all__ = ["past_t_max", "stepped_per_batch"]
+def best_and_final(comparison: Comparison, labels: Sequence[str] | None = None) -> Figure:
+    """Each seed's best validation loss along the way (open marker) and its final one (filled), joined
+    by a line, for every schedule of ``comparison`` (or ``labels``): how far each run ends above its best.
+
+    >>> from lrutils import compare
+    >>> fig = best_and_final(compare([None, "CosineAnnealingLR"], epochs=2, seeds=2, progress=False))
+    >>> fig.axes[0].get_xlabel()
+    'seed'
+    """
+    labels = list(comparison.labels if labels is None else labels)
+    if not labels:
+        raise ValueError("labels must name at least one schedule of the comparison")
+    looks = looks_for(labels)
+    fig = Figure(figsize=(MAX_WIDTH, 3.6), layout="constrained")
+    ax = fig.subplots()
+    width = 0.6 / len(labels)
+    handles, names = [], []
+    for i, label in enumerate(labels):
+        look = looks[label]
+        runs = [h for h in comparison[label] if not h.failed]
+        x = np.array([h.seed for h in runs], dtype=float) + (i - (len(labels) - 1) / 2) * width
+        best = np.array([np.min(h.val_loss) for h in runs])
+        final = np.array([h.val_loss[-1] for h in runs])
+        ax.vlines(x, best, final, color=look.color, linewidth=1.5)
+        ax.plot(x, best, linestyle="none", marker=look.marker, markersize=7, color=look.color, mfc="white")
+        ax.plot(x, final, linestyle="none", marker=look.marker, markersize=7, color=look.color)
+        handles.append(Line2D([], [], color=look.color, marker=look.marker, markersize=7, linewidth=1.5))
+        names.append(label)
+    handles += [
+        Line2D([], [], color="grey", marker="o", mfc="white", linestyle="none"),
+        Line2D([], [], color="grey", marker="o", linestyle="none"),
+    ]
+    names += ["best along the way (open)", "final (filled)"]
+    seeds = sorted({h.seed for label in labels for h in comparison[label]})
+    ax.set_xticks(seeds)
+    ax.set(xlabel="seed", ylabel="validation loss", title="how far each run ends above its best")
+    legend_below(fig, handles, names, most=2)
+    return fig
+
+
+__all__ = ["best_and_final", "past_t_max", "stepped_per_batch"]

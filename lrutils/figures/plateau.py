@@ -17,13 +17,9 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
-from ..curves.synthetic import synthetic_val_loss
 from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
 from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
-
-EXPLORER_START: dict[str, Any] = {"patience": 10, "factor": 0.1, "flat_from": 40, "n_epochs": 100}
-"""What ``lrutils.explore("ReduceLROnPlateau")`` shows when it opens."""
 
 
 def cut_epochs(lr: Sequence[float] | np.ndarray) -> list[int]:
@@ -181,22 +177,4 @@ def _cuts_said(lr: np.ndarray) -> str:
     return f"a new lr from epoch{'s' if len(cuts) > 1 else ''} {shown}"
 
 
-def explorer_start() -> Figure:
-    """What the explorer shows when it opens: :data:`EXPLORER_START` on a loss that flattens at epoch 40.
-
-    >>> print(explorer_start().axes[0].get_title())
-    ReduceLROnPlateau(patience=10, factor=0.1)
-    a new lr from epochs 52, 63, 74, 85, 96
-    """
-    start = EXPLORER_START
-    loss = synthetic_val_loss(start["n_epochs"] - 1, flat_from=start["flat_from"])
-    settings = {"patience": start["patience"], "factor": start["factor"]}
-    lr = lr_curve("ReduceLROnPlateau", start["n_epochs"], metrics=loss, **settings)
-    return lr_and_metric(
-        {"ReduceLROnPlateau": lr},  # lr_curve, equal to torch's within 1e-12 (tests/test_curves_vs_torch.py)
-        {f"val loss (flat_from={start['flat_from']})": loss},
-        title=call_title(settings) + "\n" + _cuts_said(lr),
-    )
-
-
-__all__ = ["EXPLORER_START", "call_title", "curve_vs_torch", "cut_epochs", "explorer_start", "lr_and_metric"]
+__all__ = ["call_title", "curve_vs_torch", "cut_epochs", "lr_and_metric"]
