@@ -16,8 +16,9 @@ outside that block. Besides the forbidden forms, two rules of the conventions ar
   은/을/과/으로 or a subject 이; ``eta_min`` and ``step`` end in another consonant (never 는/를/가/와/로).
   Only names whose reading is not in doubt are checked, so the rule has few false positives;
 * an English word glued to Korean (rule 2): ``step``, ``epoch``, ``lr``, ``batch``, ``restart``, ``jitter``
-  (and plurals) written bare, directly followed by Hangul ("step할"); code (``scheduler.step()``, `lr`,
-  ``max_lr``) is not prose and is left alone.
+  written bare, directly followed by Hangul ("step할", "epoch마다"); code is left alone (``scheduler.step()``,
+  `lr`, ``max_lr``, ``last_epoch=step``), and so are plurals, which in this series are keyword names
+  (``epochs``, ``total_steps``) far more often than slips.
 """
 
 from __future__ import annotations
@@ -145,9 +146,7 @@ def wrong_particles(text: str) -> list[str]:
     return found
 
 
-_GLUED = re.compile(
-    rf"(?<![\w.`'\"/{{}}\[-])(?:lrs?|steps?|epochs?|batch(?:es)?|restarts?|jitter)(?=[{_HANGUL}])", re.ASCII
-)
+_GLUED = re.compile(rf"(?<![\w.`'\"/={{}}\[-])(?:lr|step|epoch|batch|restart|jitter)(?=[{_HANGUL}])", re.ASCII)
 
 
 def glued_english(text: str) -> list[str]:
@@ -260,6 +259,7 @@ def test_a_planted_violation_is_caught(text: str, caught: str) -> None:
         "{name}는 {label}: {name}를",  # a field's value is unknown: not checked
         "`T_0`는 `eta_min`으로, 웜 리스타트와 재시작, 그래디언트 누적",
         "scheduler.step()을 부르고 lr_lambda가 max_lr=0.1로, 'jitter'를",
+        "epochs와 steps_per_epoch로 만들고 last_epoch=step을 넘기면",  # keyword names and code values
         "`ChainedScheduler`이며 `ReduceLROnPlateau`입니다.",  # the copula after a vowel is fine
     ],
 )
