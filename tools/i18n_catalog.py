@@ -53,7 +53,9 @@ def _toml_string(text: str) -> str:
 
 def write(path: Path, kept: list[dict]) -> None:
     """Rewrite the catalog file: its header comment, then one ``[[message]]`` per entry."""
-    header = path.read_text(encoding="utf-8").split("[[message]]")[0].rstrip() + "\n"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip() == "[[message]]"), len(lines))
+    header = "\n".join(lines[:first]).rstrip() + "\n"  # the comment above the first entry
     blocks = []
     for entry in kept:
         lines = ["[[message]]", f"en = {_toml_string(entry['en'])}", f"ko = {_toml_string(entry['ko'])}"]
