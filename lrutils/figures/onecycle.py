@@ -1,4 +1,5 @@
-"""Figures for notebook 05 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs.
+"""Figures for notebook 05 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs,
+and what its warm-up costs and its anneal buys on the demo (:func:`behind_then_ahead`).
 
 One-cycle is stepped per batch; every x axis here counts optimizer steps unless it says epochs.
 """
