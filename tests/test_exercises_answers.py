@@ -53,9 +53,9 @@ CHECKERS: dict[str, Checker] = {
     "cosine.check_lr_past_t_max": Checker("number", 0.0206, (-1.0, 1e300)),
     "plateau.check_first_cut": Checker("whole", 7, (-1, 10**9)),
     "plateau.check_change_epochs": Checker("wholes", [4, 10, 16], ([], [4, 4], [16, 10, 4], [-1], [10**9])),
-    "onecycle.check_last_lr": Checker("number", 4e-7, (-1.0, 1e300)),
+    "onecycle.check_last_lr": Checker("number", 3e-6, (-1.0, 1e300)),
     "onecycle.check_allowed_steps": Checker("whole", 1000, (0, -1, 10**9)),
-    "onecycle.check_peak_step": Checker("whole", 299, (-1, 10**9)),
+    "onecycle.check_peak_step": Checker("whole", 49, (-1, 10**9)),
     "warmup.check_restart_lr": Checker("number", 0.1, (-1.0, 1e300)),
     "warmup.check_wsd_milestones": Checker(
         "wholes", [5, 80], ([], [5], [5, 80, 90], [80, 5], [-1, 5], [5, 10**9], [10**9, 10**9])

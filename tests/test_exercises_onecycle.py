@@ -16,6 +16,7 @@ from lrutils.exercises.onecycle import (
     LAST_LR_KWARGS,
     LOOP_KWARGS,
     PEAK_KWARGS,
+    PEAK_TOTAL,
     check_allowed_steps,
     check_last_lr,
     check_onecycle_loop,
@@ -36,21 +37,27 @@ def test_placeholder_is_a_polite_not_yet(check):
 
 def test_last_lr_right_answer_agrees_with_lr_curve():
     last = float(lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"], **LAST_LR_KWARGS)[-1])
-    assert last == pytest.approx(0.1 / 25 / 1e4)
-    for answer in (last, 4e-7, 0.1 / 25 / 10_000):
+    assert last == pytest.approx(0.3 / 10 / 1e4)
+    for answer in (last, 3e-6, 0.3 / 10 / 10_000):
         verdict = check_last_lr(answer)
         assert verdict.correct, verdict
         assert repr(verdict).startswith("right: ")
 
 
+def test_last_lr_is_not_the_value_the_notebook_prints():
+    """Notebook 05 prints the default cycle's last lr (4e-07); the exercise asks for another cycle."""
+    assert not check_last_lr(4e-7).correct
+
+
 @pytest.mark.parametrize(
     ("wrong", "phrase"),
     [
-        (0, "blog's sketch ends at 0"),
-        (0.004, "where the cycle starts"),
-        (1e-5, "divides the initial lr"),
-        (4e-6, "power of ten"),
-        (9.035e-7, "one step too many"),
+        (0, "never reaches 0"),
+        (0.03, "where the cycle starts"),
+        (3e-5, "divides the initial lr"),
+        (1.2e-6, "default div_factor"),
+        (3e-7, "power of ten"),
+        (9.0425e-6, "one step too many"),
         (0.05, "start from initial_lr"),
     ],
 )
@@ -79,13 +86,17 @@ def test_allowed_steps_typical_mistakes_say_why(wrong, phrase):
 
 
 def test_peak_step_right_answer_is_where_lr_curve_peaks():
-    lrs = lr_curve("OneCycleLR", PEAK_KWARGS["total_steps"], **PEAK_KWARGS)
+    lrs = lr_curve("OneCycleLR", PEAK_TOTAL, **PEAK_KWARGS)
     peak = int(lrs.argmax())
-    assert peak == 299 and lrs[peak] == PEAK_KWARGS["max_lr"]
+    assert peak == 49 and lrs[peak] == PEAK_KWARGS["max_lr"]
     assert check_peak_step(peak).correct
+    assert not check_peak_step(299).correct  # the default cycle's peak, which notebook 05 prints
 
 
-@pytest.mark.parametrize(("wrong", "phrase"), [(300, "- 1"), (499, "middle"), (30, "batches"), (7, "warm-up lasts")])
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [(50, "- 1"), (99, "middle"), (59, "default pct_start"), (9, "batches"), (7, "warm-up lasts")],
+)
 def test_peak_step_typical_mistakes_say_why(wrong, phrase):
     verdict = check_peak_step(wrong)
     assert not verdict.correct
@@ -112,8 +123,8 @@ def test_step_counts_bad_types_raise_type_error(check, bad):
 
 @pytest.mark.parametrize("check", (check_allowed_steps, check_peak_step))
 def test_step_counts_written_as_floats_are_whole_numbers(check):
-    assert "not a whole number" in check(299.5).message
-    assert check(1000.0).correct or check(299.0).correct
+    assert "not a whole number" in check(49.5).message
+    assert check(1000.0).correct or check(49.0).correct
 
 
 # --- the raw-torch loop exercise (notebook 05) ------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
+import lrutils
 from lrutils import lr_curve, momentum_curve
 from lrutils.figures import onecycle as figures
 from lrutils.figures.style import MAX_WIDTH
@@ -43,3 +45,25 @@ def test_stepping_rate_per_epoch_never_leaves_the_warm_up():
     _check_style(fig)
     per_batch, per_epoch = (line.get_ydata() for line in fig.axes[0].get_lines())
     assert per_batch.max() > 0.099 and per_epoch.max() < 0.02
+
+
+def test_behind_then_ahead_draws_the_paired_difference_per_epoch_and_the_peak():
+    c = lrutils.compare([None, "OneCycleLR"], epochs=3, seeds=3, progress=False)
+    fig = figures.behind_then_ahead(c)
+    _check_style(fig)
+    top, bottom = fig.axes
+    assert [line.get_label() for line in top.get_lines()[:2]] == ["constant", "OneCycleLR"]
+    np.testing.assert_array_equal(top.get_lines()[1].get_ydata(), c["OneCycleLR"][0].lr)
+    means = [c.paired("OneCycleLR", f"val_loss@{e}").difference.mean for e in (1, 2, 3)]
+    (mean_line,) = [line for line in bottom.get_lines() if line.get_label() == "mean over seeds"]
+    np.testing.assert_allclose(mean_line.get_ydata(), means, rtol=0, atol=0)
+    run = c["OneCycleLR"][0]
+    peak = run.step_epochs[int(np.argmax(run.lr))]
+    dotted = [line for line in top.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == 1 and dotted[0].get_xdata()[0] == peak
+
+
+def test_behind_then_ahead_names_a_missing_label():
+    c = lrutils.compare([None, "StepLR"], epochs=2, seeds=2, progress=False)
+    with pytest.raises(ValueError, match="label must be one of the labels"):
+        figures.behind_then_ahead(c)

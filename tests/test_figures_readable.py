@@ -150,6 +150,7 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
             ),
         }
     ),
+    "onecycle.behind_then_ahead": lambda t: onecycle.behind_then_ahead(t["six"]),
     "onecycle.stepping_rate": lambda t: onecycle.stepping_rate(epochs=30, steps_per_epoch=30, max_lr=0.1),
     "plateau.lr_and_metric": lambda t: plateau.lr_and_metric(
         {

@@ -20,14 +20,17 @@ from . import Verdict
 from .answers import answer_check, no_answer_yet, number, shown, whole
 from .loop_check import check_loop, per_epoch_lrs
 
-LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000}
-"""``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)`` for :func:`check_last_lr`."""
+LAST_LR_KWARGS: dict[str, Any] = {"max_lr": 0.3, "total_steps": 500, "div_factor": 10.0}
+"""``OneCycleLR(optimizer, max_lr=0.3, total_steps=500, div_factor=10)`` for :func:`check_last_lr` (the notebook
+prints the default cycle's ends, so the exercise changes ``max_lr`` and ``div_factor``)."""
 
 ALLOWED_KWARGS: dict[str, Any] = {"max_lr": 0.1, "steps_per_epoch": 100, "epochs": 10}
 """The blog's ``OneCycleLR(optimizer, max_lr=0.1, steps_per_epoch=100, epochs=10)`` for :func:`check_allowed_steps`."""
 
-PEAK_KWARGS: dict[str, Any] = {"max_lr": 0.1, "total_steps": 1000, "pct_start": 0.3}
-"""``OneCycleLR(optimizer, max_lr=0.1, total_steps=1000, pct_start=0.3)`` for :func:`check_peak_step`."""
+PEAK_KWARGS: dict[str, Any] = {"max_lr": 0.1, "epochs": 5, "steps_per_epoch": 40, "pct_start": 0.25}
+"""``OneCycleLR(optimizer, max_lr=0.1, epochs=5, steps_per_epoch=40, pct_start=0.25)`` for :func:`check_peak_step`
+(the notebook prints the default cycle's peak, step 299 of 1000)."""
+PEAK_TOTAL = PEAK_KWARGS["epochs"] * PEAK_KWARGS["steps_per_epoch"]
 
 LOOP_EPOCHS = 4
 LOOP_STEPS_PER_EPOCH = 5
@@ -60,35 +63,50 @@ def _close(a: float, b: float) -> bool:
 
 @answer_check
 def check_last_lr(answer: float | None) -> Verdict:
-    """Exercise: the lr at the last step (step 999) of ``OneCycleLR(max_lr=0.1, total_steps=1000)``.
+    """Exercise: the lr at the last step (step 499) of ``OneCycleLR(max_lr=0.3, total_steps=500, div_factor=10)``.
 
     >>> check_last_lr(None).correct
     False
-    >>> check_last_lr(4e-7).correct, check_last_lr(0.0).correct
+    >>> check_last_lr(3e-6).correct, check_last_lr(0.0).correct
     (True, False)
     """
     if answer is None:
         return no_answer_yet()
-    guess = number(answer, asked=tr("a number (the lr at step 999)"))
-    lrs = torch_lr_curve("OneCycleLR", LAST_LR_KWARGS["total_steps"] + 1, **LAST_LR_KWARGS)
+    guess = number(answer, asked=tr("a number (the lr at the last step)"))
+    total, max_lr, div = LAST_LR_KWARGS["total_steps"], LAST_LR_KWARGS["max_lr"], LAST_LR_KWARGS["div_factor"]
+    lrs = torch_lr_curve("OneCycleLR", total + 1, **LAST_LR_KWARGS)
     truth, one_past = float(lrs[-2]), float(lrs[-1])
     if _close(guess, truth):
-        return Verdict(True, tr("{lr} = max_lr / div_factor / final_div_factor = 0.1 / 25 / 1e4.", lr=f"{truth:.1e}"))
+        return Verdict(
+            True,
+            tr(
+                "{lr} = max_lr / div_factor / final_div_factor = {max_lr} / {div} / 1e4.",
+                lr=f"{truth:.1e}",
+                max_lr=f"{max_lr:g}",
+                div=f"{div:g}",
+            ),
+        )
     if guess == 0.0:
-        why = tr("the blog's sketch ends at 0; torch ends at initial_lr / final_div_factor, far below but not 0.")
-    elif _close(guess, 0.1 / 25):
-        why = tr("0.004 = max_lr / div_factor is where the cycle starts; it ends final_div_factor = 1e4 times lower.")
-    elif _close(guess, 0.1 / 1e4):
-        why = tr("final_div_factor divides the initial lr (max_lr / 25), not max_lr.")
-    elif _close(guess, 0.1 / 25 / 1e3) or _close(guess, 0.1 / 25 / 1e5):
+        why = tr("torch never reaches 0: it ends at initial_lr / final_div_factor, far below the start.")
+    elif _close(guess, max_lr / div):
+        why = tr(
+            "{start} = max_lr / div_factor is where the cycle starts; it ends final_div_factor = 1e4 times lower.",
+            start=f"{max_lr / div:g}",
+        )
+    elif _close(guess, max_lr / 1e4):
+        why = tr("final_div_factor divides the initial lr (max_lr / div_factor), not max_lr.")
+    elif _close(guess, max_lr / 25 / 1e4):
+        why = tr("that uses the default div_factor = 25; this cycle sets div_factor = {div}.", div=f"{div:g}")
+    elif _close(guess, truth / 10) or _close(guess, truth * 10):
         why = tr("check the power of ten: final_div_factor defaults to 1e4.")
     elif _close(guess, one_past):
         why = tr(
-            "{lr} is the lr after one step too many (step 1000): the cosine has turned up again.",
+            "{lr} is the lr after one step too many (step {step}): the cosine has turned up again.",
             lr=f"{one_past:.1e}",
+            step=total,
         )
     else:
-        why = tr("start from initial_lr = max_lr / div_factor, then divide by final_div_factor (defaults 25 and 1e4).")
+        why = tr("start from initial_lr = max_lr / div_factor, then divide by final_div_factor (default 1e4).")
     return Verdict(False, tr("{guess} is not it; {why}", guess=f"{guess:.3e}", why=why))
 
 
@@ -131,15 +149,16 @@ def check_allowed_steps(answer: int | None) -> Verdict:
 
 @answer_check
 def check_peak_step(answer: int | None) -> Verdict:
-    """Exercise: at which step (0-based) does ``OneCycleLR(max_lr=0.1, total_steps=1000, pct_start=0.3)`` hit max_lr?
+    """Exercise: at which step (0-based) does ``OneCycleLR(max_lr=0.1, epochs=5, steps_per_epoch=40,
+    pct_start=0.25)`` reach max_lr?
 
-    >>> check_peak_step(299).correct, check_peak_step(300).correct
+    >>> check_peak_step(49).correct, check_peak_step(50).correct
     (True, False)
     """
     if answer is None:
         return no_answer_yet()
     guess = whole(answer, asked=tr("a whole number (a step, counted from 0)"))
-    truth = int(np.argmax(torch_lr_curve("OneCycleLR", PEAK_KWARGS["total_steps"], **PEAK_KWARGS)))
+    truth = int(np.argmax(torch_lr_curve("OneCycleLR", PEAK_TOTAL, **PEAK_KWARGS)))
     if guess == truth:
         return Verdict(
             True,
@@ -148,14 +167,21 @@ def check_peak_step(answer: int | None) -> Verdict:
                 truth=truth,
             ),
         )
+    pct, per_epoch = PEAK_KWARGS["pct_start"], PEAK_KWARGS["steps_per_epoch"]
     if guess == truth + 1:
         why = tr(
-            "torch ends the warm-up at pct_start * total_steps - 1, so that step 0 is the first of 300 warm-up steps."
+            "torch ends the warm-up at pct_start * total_steps - 1: step 0 is the first of its {n} warm-up steps.",
+            n=truth + 1,
         )
-    elif guess == 499:
-        why = tr("that is the middle, where the blog's sketch peaks; torch peaks after pct_start = 30 % of the steps.")
-    elif guess in (29, 30, 3):
-        why = tr("the steps are batches: 30 % of total_steps = 1000, not of the epochs.")
+    elif guess in (PEAK_TOTAL // 2 - 1, PEAK_TOTAL // 2):
+        why = tr("that is the middle, where the blog's sketch peaks; torch peaks after pct_start of the steps.")
+    elif guess in (round(0.3 * PEAK_TOTAL) - 1, round(0.3 * PEAK_TOTAL)):
+        why = tr("that is the default pct_start = 0.3; this cycle sets pct_start = {pct}.", pct=pct)
+    elif guess in (0, 1, int(pct * per_epoch) - 1, int(pct * per_epoch)):
+        why = tr(
+            "the steps are batches of the whole run: total_steps = epochs * steps_per_epoch = {total}.",
+            total=PEAK_TOTAL,
+        )
     else:
         why = tr("the warm-up lasts pct_start * total_steps steps, counting step 0.")
     return Verdict(False, tr("{guess} is not it; {why}", guess=shown(guess), why=why))
@@ -219,6 +245,7 @@ __all__ = [
     "LOOP_KWARGS",
     "LOOP_STEPS_PER_EPOCH",
     "PEAK_KWARGS",
+    "PEAK_TOTAL",
     "check_allowed_steps",
     "check_last_lr",
     "check_onecycle_loop",

@@ -1,4 +1,5 @@
-"""Figures for notebook 05 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs.
+"""Figures for notebook 05 (OneCycleLR): the cycle of the lr and of the momentum, the blog's sketch, the knobs,
+and what its warm-up costs and its anneal buys on the demo (:func:`behind_then_ahead`).
 
 One-cycle is stepped per batch; every x axis here counts optimizer steps unless it says epochs.
 """
@@ -6,7 +7,7 @@ One-cycle is stepped per batch; every x axis here counts optimizer steps unless 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -15,7 +16,10 @@ from matplotlib.figure import Figure
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve, momentum_curve
 from ._draw import legend_below, torch_dots
-from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale
+from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale, look_for
+
+if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
+    from ..training.comparison import Comparison
 
 COLOUR = color_for("OneCycleLR")
 
@@ -100,4 +104,43 @@ def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
     return fig
 
 
-__all__ = ["curve_and_momentum", "stepping_rate", "variants"]
+def behind_then_ahead(comparison: Comparison, label: str = "OneCycleLR") -> Figure:
+    """What one-cycle's per-batch warm-up costs and what its anneal buys, epoch by epoch: the lr of
+    seed 0 per batch (top; linear, to show the warm-up) for ``label`` and the baseline, and (bottom) ``label``'s paired
+    difference in validation loss from the baseline after each epoch, mean with its 95 % interval
+    (below 0: ``label`` is lower). A dotted line marks the epoch of ``label``'s peak lr.
+
+    >>> from lrutils import compare
+    >>> fig = behind_then_ahead(compare([None, "OneCycleLR"], epochs=2, seeds=2, progress=False))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['learning rate', 'val loss difference']
+    """
+    label, baseline = comparison.label(label), comparison.baseline
+    epochs = np.arange(1, comparison.epochs + 1)
+    diffs = [comparison.paired(label, f"val_loss@{e}").difference for e in epochs]
+    mean = np.array([d.mean for d in diffs])
+    low, high = np.array([d.low for d in diffs]), np.array([d.high for d in diffs])
+    fig = Figure(figsize=(MAX_WIDTH, 4.4), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1.0, 1.3))
+    ours = comparison[label][0]
+    peak = float(ours.step_epochs[int(np.argmax(ours.lr))])
+    for who in (baseline, label):
+        run = comparison[who][0]
+        top.plot(run.step_epochs, run.lr, label=who, **look_for(who).line())
+    top.set(ylabel="learning rate", title=f"the lr per batch (seed 0): {label} warms up, then anneals")
+    _legend_right(top)
+    look = look_for(label)
+    bottom.axhline(0.0, color="black", linewidth=1.0)
+    bottom.fill_between(epochs, low, high, color=look.color, alpha=0.25, linewidth=0, label="95% interval")
+    bottom.plot(epochs, mean, marker="o", markersize=4, label="mean over seeds", **look.line())
+    bottom.set(xlabel="epoch", ylabel="val loss difference")
+    bottom.set_title(f"val loss, {label} minus {baseline} (paired; below 0: lower)")
+    _legend_right(bottom)
+    for ax in (top, bottom):
+        ax.axvline(peak, color=GREY, linestyle=":", linewidth=1.5)
+    top.annotate("peak lr", (peak, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
+                 textcoords="offset points", color=GREY)  # fmt: skip
+    return fig
+
+
+__all__ = ["behind_then_ahead", "curve_and_momentum", "stepping_rate", "variants"]

@@ -22,17 +22,19 @@ STAIRCASES = ("StepLR", "ReduceLROnPlateau")
 
 
 def _title(name: str) -> str:
-    """The scheduler, then the blog's arguments (``OneCycleLR``'s max_lr is the lr 0.1 of every panel).
+    """The scheduler, then the blog's arguments (``OneCycleLR``'s max_lr is the lr 0.1 of every panel; its
+    ``total_steps=100`` is lrutils' squeeze of the blog's 1000-step call into the 100-epoch picture).
 
     >>> print(_title("ReduceLROnPlateau"))
     ReduceLROnPlateau
     patience=10, factor=0.1
     >>> print(_title("OneCycleLR"))
     OneCycleLR
-    total_steps=100
+    total_steps=100 (squeezed)
     """
     kwargs = {k: v for k, v in BLOG_TORCH_KWARGS[name].items() if k != "max_lr"}
-    return name + "\n" + ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    squeezed = " (squeezed)" if name == "OneCycleLR" else ""
+    return name + "\n" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + squeezed
 
 
 def blog_grid() -> Figure:
