@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ..text.progress import progress_bar
 from .arguments import (
     LR_SPEC,
@@ -75,6 +75,19 @@ def train(
     return history
 
 
+_COUNTS = {
+    "schedule": (template("1 schedule"), template("{n} schedules")),
+    "seed": (template("1 seed"), template("{n} seeds")),
+    "lr": (template("1 lr"), template("{n} lrs")),
+}
+
+
+def _count(n: int, what: str) -> str:
+    """``"1 schedule"``, ``"6 schedules"``: a count with its noun, for progress labels."""
+    one, many = _COUNTS[what]
+    return tr(one) if n == 1 else tr(many, n=n)
+
+
 def _train_setups(
     setups: Mapping[str, Setup], seeds: Sequence[int], epochs: int, optimizer: OptimizerName, progress: bool, what: str
 ) -> dict[str, list[History]]:
@@ -119,7 +132,11 @@ def compare(
     seeds_used = seed_list(seeds)
     labelled = setups(names, lr, common)
     chosen = pick_baseline(baseline, list(labelled))
-    what = tr("training ({n} schedules x {seeds} seeds)", n=len(labelled), seeds=len(seeds_used))
+    what = tr(
+        "training ({schedules} x {seeds})",
+        schedules=_count(len(labelled), "schedule"),
+        seeds=_count(len(seeds_used), "seed"),
+    )
     runs = _train_setups(labelled, seeds_used, epochs, optimizer, PROGRESS_SPEC.check(progress), what)
     return Comparison(runs, labelled, baseline=chosen)
 
@@ -163,7 +180,12 @@ def _tune(
     base = setups(names, grid[0], common)
     swept = {(label, value): Setup(setup.name, value, setup.kwargs) for label, setup in base.items() for value in grid}
     keyed = {f"{label} @ {value!r}": setup for (label, value), setup in swept.items()}
-    what = tr("lr sweep ({n} schedules x {lrs} lrs x {seeds} seeds)", n=len(base), lrs=len(grid), seeds=len(seeds_used))
+    what = tr(
+        "lr sweep ({schedules} x {lrs} x {seeds})",
+        schedules=_count(len(base), "schedule"),
+        lrs=_count(len(grid), "lr"),
+        seeds=_count(len(seeds_used), "seed"),
+    )
     runs = _train_setups(keyed, seeds_used, epochs, optimizer, PROGRESS_SPEC.check(progress), what)
     results = {key: runs[f"{key[0]} @ {key[1]!r}"] for key in swept}
     return Tuning(labels=list(base), grid=list(grid), seeds=seeds_used, runs=results, setups=base)
