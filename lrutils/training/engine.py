@@ -14,7 +14,10 @@ Identical schedules are stepped once and shared.
 
 The update is torch's SGD with momentum (``buf = momentum * buf + grad; w -= lr * buf``) or AdamW,
 written out with separately rounded operations so that it rounds the same on every CPU (torch's
-own step may fuse a multiply and an add, which rounds differently with and without FMA).
+own step may fuse a multiply and an add, which rounds differently with and without FMA). Each
+step runs on arrays allocated once per stack (:class:`~lrutils.training.mlp.StepArrays`), with
+numpy for the elementwise work; a step whose logits are NaN or infinite is redone by the torch
+functions of :mod:`lrutils.training.mlp`, whose results define the bits (see its docstring).
 
 A run whose loss becomes NaN, infinite or larger than :data:`~lrutils.training.history.DIVERGED_LOSS` is
 stopped at the end of that epoch and records a :class:`~lrutils.training.history.Failure`; the others go on.
@@ -33,7 +36,7 @@ import torch
 
 from .data import N_TRAIN, seeded_one_thread, spiral_data
 from .history import DIVERGED_LOSS, Failure, History
-from .mlp import DTYPE, StackedMLP, backward, init_stack, loss_and_accuracy
+from .mlp import DTYPE, Params, StackedMLP, StepArrays, backward, batch_labels, evaluate, init_stack
 from .numerics import log_positive, require_pinned_mkl, sum_rows
 
 OptimizerName = Literal["sgd", "adamw"]
@@ -158,18 +161,24 @@ def _driver_key(run: RunSpec, unit: str | None) -> tuple[Any, ...] | None:
 
 @dataclass
 class _OptimizerState:
-    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs."""
+    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs (numpy arrays)."""
 
     kind: OptimizerName
-    first: list[torch.Tensor] | None = None  # SGD's buffers / AdamW's exp_avg
-    second: list[torch.Tensor] | None = None  # AdamW's exp_avg_sq
+    first: list[np.ndarray] | None = None  # SGD's buffers / AdamW's exp_avg
+    second: list[np.ndarray] | None = None  # AdamW's exp_avg_sq
+    scratch: list[np.ndarray] | None = None
     steps: int = 0
 
-    def select(self, keep: torch.Tensor) -> None:
-        if self.first is not None:
-            self.first = [t[keep] for t in self.first]
-        if self.second is not None:
-            self.second = [t[keep] for t in self.second]
+    def select(self, keep: np.ndarray) -> None:
+        for name in ("first", "second", "scratch"):
+            if (arrays := getattr(self, name)) is not None:
+                setattr(self, name, [a[keep] for a in arrays])
+
+
+def _torch_sqrt(v: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """torch.sqrt into ``out``: MKL's, not numpy's correctly rounded one (see numerics' docstring)."""
+    torch.sqrt(torch.from_numpy(v), out=torch.from_numpy(out))
+    return out
 
 
 def int_power(base: Any, exponent: int) -> Any:
@@ -189,31 +198,42 @@ def int_power(base: Any, exponent: int) -> Any:
     return result
 
 
-def _sgd_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, momentum) -> None:
-    # _foreach_* ops: one call for all six tensors, each element rounded as by mul_/add_/sub_ alone.
+# The updates run in numpy (the gradients are numpy arrays): on small stacks its calls cost less than
+# torch's, on the largest its loops are a little slower, a few percent of a step.
+
+
+def _sgd_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, momentum) -> None:
+    """torch's SGD with momentum on every parameter (``lr``, ``momentum``: one per run, ``(n, 1, 1)``)."""
     if state.first is None:
-        state.first = grads  # torch: the first buffer is the gradient itself (fresh tensors, not aliased)
+        state.first = [g.copy() for g in grads]  # torch: the first buffer is the gradient itself
+        state.scratch = [np.empty_like(g) for g in grads]
     else:
-        torch._foreach_mul_(state.first, [momentum] * len(grads))
-        torch._foreach_add_(state.first, grads)
-    torch._foreach_sub_(net.tensors(), torch._foreach_mul(state.first, [lr] * len(grads)))
+        for buf, g in zip(state.first, grads, strict=True):
+            np.add(np.multiply(buf, momentum, out=buf), g, out=buf)
+    assert state.scratch is not None
+    for p, buf, tmp in zip(params, state.first, state.scratch, strict=True):
+        np.subtract(p, np.multiply(buf, lr, out=tmp), out=p)
 
 
-def _adamw_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, beta1) -> None:
+def _adamw_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, beta1) -> None:
+    """torch's AdamW on every parameter (``lr``, ``beta1``: one per run, ``(n, 1, 1)``)."""
     beta2 = ADAMW_BETAS[1]
     if state.first is None:
-        state.first = [torch.zeros_like(g) for g in grads]
-        state.second = [torch.zeros_like(g) for g in grads]
+        state.first, state.second = [np.zeros_like(g) for g in grads], [np.zeros_like(g) for g in grads]
+        state.scratch = [np.empty_like(g) for g in grads]
     state.steps += 1
     # torch's bias corrections, 1 - beta ** step with the current betas
     step_size = lr / (1.0 - int_power(beta1, state.steps))
     root_correction = math.sqrt(1.0 - int_power(beta2, state.steps))
-    assert state.second is not None
-    for p, m, v, g in zip(net.tensors(), state.first, state.second, grads, strict=True):
-        p.mul_(1.0 - lr * ADAMW_WEIGHT_DECAY)
-        m.mul_(beta1).add_(g * (1.0 - beta1))
-        v.mul_(beta2).add_((g * g) * (1.0 - beta2))
-        p.sub_(step_size * (m / (v.sqrt() / root_correction + ADAMW_EPS)))
+    decay, keep = 1.0 - lr * ADAMW_WEIGHT_DECAY, 1.0 - beta1
+    assert state.second is not None and state.scratch is not None
+    for p, m, v, g, tmp in zip(params, state.first, state.second, grads, state.scratch, strict=True):
+        np.multiply(p, decay, out=p)  # p * (1 - lr * wd)
+        np.add(np.multiply(m, beta1, out=m), np.multiply(g, keep, out=tmp), out=m)  # m * b1 + g * (1 - b1)
+        np.multiply(v, beta2, out=v)  # v * b2 + (g * g) * (1 - b2)
+        np.add(v, np.multiply(np.multiply(g, g, out=tmp), 1.0 - beta2, out=tmp), out=v)
+        np.add(np.divide(_torch_sqrt(v, tmp), root_correction, out=tmp), ADAMW_EPS, out=tmp)  # sqrt(v) / rc + eps
+        np.subtract(p, np.multiply(step_size, np.divide(m, tmp, out=tmp), out=tmp), out=p)  # p - ss * (m / that)
 
 
 def _batch_means(example_losses: torch.Tensor, batch_size: int) -> torch.Tensor:
@@ -233,6 +253,37 @@ def _first_failure(batch_losses: np.ndarray, lrs: np.ndarray, spe: int, epoch: i
         return None
     k = int(bad[0])
     return Failure(step=epoch * spe + k, epoch=epoch + 1, lr=float(lrs[k]), loss=float(batch_losses[k]))
+
+
+def _train_epoch(
+    net: StackedMLP,
+    spans: list[tuple[int, int]],
+    arrays: dict[int, StepArrays],
+    state: _OptimizerState,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    lrs: np.ndarray,
+    moms: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of every run of the stack over its own shuffled data ``xs``, ``ys`` (``(n, N_TRAIN, ...)``),
+    in batches ``spans``, with ``lrs[k]`` and ``moms[k]`` (one per run) at step ``k``. Returns each
+    example's loss as ``offset + log(total)`` parts, both ``(n, N_TRAIN)``."""
+    n = xs.shape[0]
+    update = _sgd_step if state.kind == "sgd" else _adamw_step
+    params, tensors = Params(net), [t.numpy() for t in net.tensors()]
+    lrs, moms = lrs[..., None, None], moms[..., None, None]
+    onehot, index = batch_labels(ys, spans)
+    offsets, totals = np.empty((n, N_TRAIN)), np.empty((n, N_TRAIN, 1))
+    for k, (a, b) in enumerate(spans):
+        step = arrays[b - a]
+        np.copyto(step.x, xs[:, a:b])
+        grads = step.gradients(params, onehot[:, a:b], index[:, a:b], offsets[:, a:b], totals[:, a:b])
+        if grads is None:  # a NaN or infinite logit: torch's own operations (mlp's docstring says why)
+            exact = backward(net, step.x_t, torch.from_numpy(ys[:, a:b]))
+            offsets[:, a:b], totals[:, a:b, 0] = exact.offset.numpy(), exact.total.numpy()
+            grads = [g.numpy() for g in exact.grads]
+        update(tensors, grads, state, lrs[k], moms[k])
+    return offsets, totals[..., 0]
 
 
 def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: int) -> list[History]:
@@ -282,33 +333,29 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
     # Outside inference mode: the cached data (and spiral_data()'s, which a learner may use with
     # autograd) must stay ordinary tensors.
     x_train, y_train, x_val, y_val = _data64()
-    with seeded_one_thread(0), torch.inference_mode():
+    spans = [(a, min(a + batch_size, N_TRAIN)) for a in range(0, N_TRAIN, batch_size)]
+    # numpy warns about overflow and NaN; training reports them as a Failure instead
+    with seeded_one_thread(0), torch.inference_mode(), np.errstate(all="ignore"):
         net = init_stack([run.seed for run in runs], hidden)
         generators = [torch.Generator().manual_seed(run.seed) for run in runs]
         state = _OptimizerState(kind)
         active = list(range(n))  # which runs the rows of the stack belong to
+        arrays: dict[int, StepArrays] = {}  # by batch size, for the current stack
         for epoch in range(epochs):
             # Every distinct driver is stepped once per epoch, however many runs share it.
             values = {id(d): d.epoch_values(spe) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
-            lr_table = torch.tensor(np.stack([values[id(drivers[i])][0] for i in active], axis=1), dtype=DTYPE)
-            mom_table = torch.tensor(np.stack([values[id(drivers[i])][1] for i in active], axis=1), dtype=DTYPE)
-            orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active])
-            offsets, totals = [], []
-            for k in range(spe):
-                idx = orders[:, k * batch_size : (k + 1) * batch_size]
-                step = backward(net, x_train[idx], y_train[idx])
-                lr_now, mom_now = lr_table[k].view(-1, 1, 1), mom_table[k].view(-1, 1, 1)
-                if kind == "sgd":
-                    _sgd_step(net, step.grads, state, lr_now, mom_now)
-                else:
-                    _adamw_step(net, step.grads, state, lr_now, mom_now)
-                offsets.append(step.offset)
-                totals.append(step.total)
-            example_losses = torch.cat(offsets, dim=1) + log_positive(torch.cat(totals, dim=1))
+            lr_np = np.stack([values[id(drivers[i])][0] for i in active], axis=1)
+            mom_np = np.stack([values[id(drivers[i])][1] for i in active], axis=1)
+            orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active]).numpy()
+            for a, b in spans:
+                if b - a not in arrays:
+                    arrays[b - a] = StepArrays(len(active), b - a, hidden)
+            xs, ys = x_train.numpy()[orders], y_train.numpy()[orders]
+            offsets, totals = _train_epoch(net, spans, arrays, state, xs, ys, lr_np, mom_np)
+            example_losses = torch.from_numpy(offsets) + log_positive(torch.from_numpy(totals))
             train_loss = sum_rows(example_losses.unsqueeze(-1)).view(-1) / example_losses.shape[1]
             batch_np = _batch_means(example_losses, batch_size).numpy()
-            val_loss, val_acc = loss_and_accuracy(net, x_val, y_val)
-            lr_np, mom_np = lr_table.numpy(), mom_table.numpy()
+            val_loss, val_acc = evaluate(net, x_val, y_val)
             keep = []
             for row, i in enumerate(active):
                 lr_rec[i, epoch * spe : (epoch + 1) * spe] = lr_np[:, row]
@@ -331,9 +378,9 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
                 if d.unit == "epoch":
                     d.end_epoch(None)
             if len(keep) < len(active):
-                index = torch.tensor(keep, dtype=torch.long)
-                net, active = net.select(index), [active[r] for r in keep]
-                state.select(index)
+                net, active = net.select(torch.tensor(keep, dtype=torch.long)), [active[r] for r in keep]
+                state.select(np.array(keep, dtype=np.int64))
+                arrays.clear()
                 if not active:
                     break
 
