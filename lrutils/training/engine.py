@@ -159,20 +159,40 @@ def _driver_key(run: RunSpec, unit: str | None) -> tuple[Any, ...] | None:
     return (run.name, items, run.lr, run.optimizer)
 
 
+class _Flat:
+    """Arrays shaped like the parameters ``(n, ...)``, side by side in one ``(n, size)`` array: an
+    operation with one value per run (momentum, lr) is one call for all of them.
+
+    >>> f = _Flat([(2, 3, 4), (2, 1, 4)]); f.flat.shape, [p.shape for p in f.parts]
+    ((2, 16), [(2, 3, 4), (2, 1, 4)])
+    """
+
+    def __init__(self, shapes: list[tuple[int, ...]], flat: np.ndarray | None = None) -> None:
+        sizes = [math.prod(shape[1:]) for shape in shapes]
+        self.shapes, self.flat = shapes, np.zeros((shapes[0][0], sum(sizes))) if flat is None else flat
+        starts = np.cumsum([0, *sizes])
+        self.parts = [
+            self.flat[:, a:b].reshape(-1, *s[1:]) for a, b, s in zip(starts[:-1], starts[1:], shapes, strict=True)
+        ]
+
+    def select(self, keep: np.ndarray) -> _Flat:
+        return _Flat([(len(keep), *s[1:]) for s in self.shapes], self.flat[keep])
+
+
 @dataclass
 class _OptimizerState:
-    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs (numpy arrays)."""
+    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs."""
 
     kind: OptimizerName
-    first: list[np.ndarray] | None = None  # SGD's buffers / AdamW's exp_avg
-    second: list[np.ndarray] | None = None  # AdamW's exp_avg_sq
-    scratch: list[np.ndarray] | None = None
+    first: _Flat | None = None  # SGD's buffers / AdamW's exp_avg
+    second: _Flat | None = None  # AdamW's exp_avg_sq
+    scratch: _Flat | None = None
     steps: int = 0
 
     def select(self, keep: np.ndarray) -> None:
         for name in ("first", "second", "scratch"):
-            if (arrays := getattr(self, name)) is not None:
-                setattr(self, name, [a[keep] for a in arrays])
+            if (flat := getattr(self, name)) is not None:
+                setattr(self, name, flat.select(keep))
 
 
 def _torch_sqrt(v: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -205,35 +225,47 @@ def int_power(base: Any, exponent: int) -> Any:
 def _sgd_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, momentum) -> None:
     """torch's SGD with momentum on every parameter (``lr``, ``momentum``: one per run, ``(n, 1, 1)``)."""
     if state.first is None:
-        state.first = [g.copy() for g in grads]  # torch: the first buffer is the gradient itself
-        state.scratch = [np.empty_like(g) for g in grads]
+        shapes = [g.shape for g in grads]
+        state.first, state.scratch = _Flat(shapes), _Flat(shapes)
+        for buf, g in zip(state.first.parts, grads, strict=True):
+            np.copyto(buf, g)  # torch: the first buffer is the gradient itself
     else:
-        for buf, g in zip(state.first, grads, strict=True):
-            np.add(np.multiply(buf, momentum, out=buf), g, out=buf)
+        np.multiply(state.first.flat, momentum.reshape(-1, 1), out=state.first.flat)
+        for buf, g in zip(state.first.parts, grads, strict=True):
+            np.add(buf, g, out=buf)
     assert state.scratch is not None
-    for p, buf, tmp in zip(params, state.first, state.scratch, strict=True):
-        np.subtract(p, np.multiply(buf, lr, out=tmp), out=p)
+    np.multiply(state.first.flat, lr.reshape(-1, 1), out=state.scratch.flat)
+    for p, step in zip(params, state.scratch.parts, strict=True):
+        np.subtract(p, step, out=p)
 
 
 def _adamw_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, beta1) -> None:
     """torch's AdamW on every parameter (``lr``, ``beta1``: one per run, ``(n, 1, 1)``)."""
     beta2 = ADAMW_BETAS[1]
     if state.first is None:
-        state.first, state.second = [np.zeros_like(g) for g in grads], [np.zeros_like(g) for g in grads]
-        state.scratch = [np.empty_like(g) for g in grads]
+        shapes = [g.shape for g in grads]
+        state.first, state.second, state.scratch = _Flat(shapes), _Flat(shapes), _Flat(shapes)
+    assert state.second is not None and state.scratch is not None
+    m, v, tmp = state.first.flat, state.second.flat, state.scratch.flat
     state.steps += 1
     # torch's bias corrections, 1 - beta ** step with the current betas
     step_size = lr / (1.0 - int_power(beta1, state.steps))
     root_correction = math.sqrt(1.0 - int_power(beta2, state.steps))
     decay, keep = 1.0 - lr * ADAMW_WEIGHT_DECAY, 1.0 - beta1
-    assert state.second is not None and state.scratch is not None
-    for p, m, v, g, tmp in zip(params, state.first, state.second, grads, state.scratch, strict=True):
-        np.multiply(p, decay, out=p)  # p * (1 - lr * wd)
-        np.add(np.multiply(m, beta1, out=m), np.multiply(g, keep, out=tmp), out=m)  # m * b1 + g * (1 - b1)
-        np.multiply(v, beta2, out=v)  # v * b2 + (g * g) * (1 - b2)
-        np.add(v, np.multiply(np.multiply(g, g, out=tmp), 1.0 - beta2, out=tmp), out=v)
-        np.add(np.divide(_torch_sqrt(v, tmp), root_correction, out=tmp), ADAMW_EPS, out=tmp)  # sqrt(v) / rc + eps
-        np.subtract(p, np.multiply(step_size, np.divide(m, tmp, out=tmp), out=tmp), out=p)  # p - ss * (m / that)
+    for p in params:
+        np.multiply(p, decay, out=p)
+    np.multiply(m, beta1.reshape(-1, 1), out=m)  # m * b1 + g * (1 - b1)
+    for g, t in zip(grads, state.scratch.parts, strict=True):
+        np.multiply(g, keep, out=t)
+    np.add(m, tmp, out=m)
+    np.multiply(v, beta2, out=v)  # v * b2 + (g * g) * (1 - b2)
+    for g, t in zip(grads, state.scratch.parts, strict=True):
+        np.multiply(g, g, out=t)
+    np.add(v, np.multiply(tmp, 1.0 - beta2, out=tmp), out=v)
+    np.add(np.divide(_torch_sqrt(v, tmp), root_correction, out=tmp), ADAMW_EPS, out=tmp)  # sqrt(v) / rc + eps
+    np.multiply(step_size.reshape(-1, 1), np.divide(m, tmp, out=tmp), out=tmp)  # step_size * (m / that)
+    for p, step in zip(params, state.scratch.parts, strict=True):
+        np.subtract(p, step, out=p)
 
 
 def _batch_means(example_losses: torch.Tensor, batch_size: int) -> torch.Tensor:
@@ -341,6 +373,7 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
         state = _OptimizerState(kind)
         active = list(range(n))  # which runs the rows of the stack belong to
         arrays: dict[int, StepArrays] = {}  # by batch size, for the current stack
+        val_arrays: dict = {}
         for epoch in range(epochs):
             # Every distinct driver is stepped once per epoch, however many runs share it.
             values = {id(d): d.epoch_values(spe) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
@@ -355,7 +388,7 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
             example_losses = torch.from_numpy(offsets) + log_positive(torch.from_numpy(totals))
             train_loss = sum_rows(example_losses.unsqueeze(-1)).view(-1) / example_losses.shape[1]
             batch_np = _batch_means(example_losses, batch_size).numpy()
-            val_loss, val_acc = evaluate(net, x_val, y_val)
+            val_loss, val_acc = evaluate(net, x_val, y_val, cache=val_arrays)
             keep = []
             for row, i in enumerate(active):
                 lr_rec[i, epoch * spe : (epoch + 1) * spe] = lr_np[:, row]
@@ -380,7 +413,7 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
             if len(keep) < len(active):
                 net, active = net.select(torch.tensor(keep, dtype=torch.long)), [active[r] for r in keep]
                 state.select(np.array(keep, dtype=np.int64))
-                arrays.clear()
+                arrays.clear(), val_arrays.clear()
                 if not active:
                     break
 

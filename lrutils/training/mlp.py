@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -352,42 +353,53 @@ def batch_labels(labels: np.ndarray, spans: list[tuple[int, int]]) -> tuple[np.n
     """
     n, examples = labels.shape
     onehot = np.zeros((n, examples, N_CLASSES))
-    np.put_along_axis(onehot, labels[..., None], -1.0, axis=2)
-    index = np.empty((n, examples), dtype=np.int64)
+    onehot.reshape(-1)[_first_columns(n, ((0, examples),)) + labels] = -1.0
+    return onehot, _first_columns(n, tuple(spans)) + labels
+
+
+@lru_cache(maxsize=8)
+def _first_columns(n: int, spans: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """Where each example's class 0 sits in its batch's flattened ``(n, rows, 3)`` logits (read-only)."""
+    out = np.empty((n, spans[-1][1]), dtype=np.int64)
     for a, b in spans:
-        np.add(np.arange(n * (b - a)).reshape(n, b - a) * N_CLASSES, labels[:, a:b], out=index[:, a:b])
-    return onehot, index
+        out[:, a:b] = np.arange(n * (b - a)).reshape(n, b - a) * N_CLASSES
+    out.flags.writeable = False
+    return out
 
 
 def evaluate(
-    net: StackedMLP, x: torch.Tensor, labels: torch.Tensor, chunk: int = 8
+    net: StackedMLP, x: torch.Tensor, labels: torch.Tensor, chunk: int = 8, cache: dict | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`loss_and_accuracy`, bit for bit, ``chunk`` copies at a time (their arrays stay in cache).
+    ``cache`` keeps the arrays for the next call on the same split and width.
 
     >>> net = init_stack([0, 1], hidden=4)
     >>> [bool(torch.equal(a, b)) for a, b in zip(evaluate(net, *_demo_split()), loss_and_accuracy(net, *_demo_split()))]
     [True, True]
     """
     with np.errstate(all="ignore"):  # overflow and NaN are results here, as in torch
-        return _evaluate(net, x, labels, chunk)
+        return _evaluate(net, x, labels, chunk, {} if cache is None else cache)
 
 
-def _evaluate(net: StackedMLP, x: torch.Tensor, labels: torch.Tensor, chunk: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _evaluate(
+    net: StackedMLP, x: torch.Tensor, labels: torch.Tensor, chunk: int, arrays: dict
+) -> tuple[torch.Tensor, torch.Tensor]:
     n, examples, hidden = net.n_models, x.shape[0], net.weights[0].shape[2]
     labels_np, x0, x1 = labels.numpy(), x[None, :, 0:1], x[None, :, 1:2]
     top, total, picked = np.empty((n, examples, 1)), np.empty((n, examples, 1)), np.empty((n, examples, 1))
     hits, exact = np.empty((n, examples)), []
-    arrays: dict[int, Arrays] = {}
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
-        a = arrays.setdefault(hi - lo, Arrays(hi - lo, examples, hidden))
+        if (hi - lo, examples, hidden) not in arrays:
+            arrays[hi - lo, examples, hidden] = Arrays(hi - lo, examples, hidden)
+        a = arrays[hi - lo, examples, hidden]
         if not a.forward(Params(net, lo, hi), x0, x1):
             exact.append((lo, hi))
             total[lo:hi], top[lo:hi], picked[lo:hi], hits[lo:hi] = 1.0, 0.0, 0.0, 0.0  # replaced below
             continue
         a.softmax(total[lo:hi])
         np.copyto(top[lo:hi], a.top)
-        index = np.arange((hi - lo) * examples).reshape(hi - lo, examples) * N_CLASSES + labels_np
+        index = _first_columns(hi - lo, ((0, examples),)) + labels_np
         np.take(a.flat_logits, index, out=picked[lo:hi, :, 0], mode="wrap")
         np.equal(a.logits_t.argmax(dim=-1).numpy(), labels_np, out=hits[lo:hi])
     losses = np.add(top, log_positive(torch.from_numpy(total)).numpy(), out=top)

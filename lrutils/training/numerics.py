@@ -139,8 +139,7 @@ class ExpScratch:
 def _power_of_two_(k: np.ndarray, bits: np.ndarray) -> np.ndarray:
     """``2.0 ** k`` for integer-valued float64 ``k`` (normal range), built from the exponent bits in
     ``bits`` (overwritten): exact. Returns ``bits`` viewed as float64."""
-    np.copyto(bits, k, casting="unsafe")
-    np.add(bits, 1023, out=bits)
+    np.add(k, 1023.0, out=bits, casting="unsafe")  # exact in float64, then an exact conversion
     np.left_shift(bits, 52, out=bits)
     return bits.view(np.float64)
 
@@ -170,7 +169,8 @@ def exp_nonpositive_(x: np.ndarray, scratch: ExpScratch) -> None:
     >>> x = np.array([0.0, -1.0]); exp_nonpositive_(x, ExpScratch(x.shape)); x.tolist()
     [1.0, 0.36787944117144233]
     """
-    np.clip(x, EXP_FLOOR, 0.0, out=x)
+    np.maximum(x, EXP_FLOOR, out=x)  # torch.clamp; its result for -0 may differ in sign: exp(±0) is 1 either way
+    np.minimum(x, 0.0, out=x)
     _exp_parts_(x, scratch.k, scratch.poly)
     np.multiply(scratch.poly, _power_of_two_(scratch.k, scratch.bits), out=x)
 
