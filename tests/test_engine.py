@@ -11,20 +11,10 @@ import torch
 
 from lrutils import lr_curve, momentum_curve
 from lrutils.training import engine
-from lrutils.training.engine import (
-    ADAMW_BETAS,
-    ADAMW_EPS,
-    ADAMW_WEIGHT_DECAY,
-    MOMENTUM,
-    RunSpec,
-    _adamw_step,
-    _OptimizerState,
-    _sgd_step,
-    int_power,
-    train_runs,
-)
-from lrutils.training.mlp import DTYPE, SMALL_STACK, StepArrays, init_stack, loss_and_accuracy
+from lrutils.training.engine import ADAMW_BETAS, ADAMW_EPS, ADAMW_WEIGHT_DECAY, MOMENTUM, RunSpec, train_runs
+from lrutils.training.mlp import DTYPE, init_stack, loss_and_accuracy
 from lrutils.training.runs import demo_kwargs
+from lrutils.training.step import SMALL_STACK, OptimizerState, StepArrays, adamw_step, int_power, sgd_step
 
 EPOCHS, HIDDEN, BATCH = 4, 16, 40
 
@@ -96,13 +86,13 @@ def test_sgd_update_is_torchs_sgd_with_momentum() -> None:
     net, grads = _parameters(0)
     params = [t[0].clone().requires_grad_() for t in net.tensors()]
     optimizer = torch.optim.SGD(params, lr=0.1, momentum=MOMENTUM, foreach=False)
-    state = _OptimizerState("sgd")
+    state = OptimizerState("sgd")
     for step in range(3):
         scaled = [g * (step + 1) for g in grads]
         for p, g in zip(params, scaled, strict=True):
             p.grad = g[0].clone()
         optimizer.step()
-        _sgd_step(
+        sgd_step(
             [t.numpy() for t in net.tensors()], [g.numpy() for g in scaled], state, _per_run(0.1), _per_run(MOMENTUM)
         )
     for ours, theirs in zip(net.tensors(), params, strict=True):
@@ -113,13 +103,13 @@ def test_adamw_update_is_torchs_adamw() -> None:
     net, grads = _parameters(1)
     params = [t[0].clone().requires_grad_() for t in net.tensors()]
     optimizer = torch.optim.AdamW(params, lr=0.01, eps=ADAMW_EPS, weight_decay=ADAMW_WEIGHT_DECAY, foreach=False)
-    state = _OptimizerState("adamw")
+    state = OptimizerState("adamw")
     for step in range(5):
         scaled = [g * (1 + step % 3) for g in grads]
         for p, g in zip(params, scaled, strict=True):
             p.grad = g[0].clone()
         optimizer.step()
-        _adamw_step(
+        adamw_step(
             [t.numpy() for t in net.tensors()], [g.numpy() for g in scaled], state, _per_run(0.01), _per_run(0.9)
         )
     for ours, theirs in zip(net.tensors(), params, strict=True):
@@ -130,7 +120,7 @@ def test_the_updates_make_these_torch_operations_bit_for_bit() -> None:
     """The numpy updates round as these torch expressions do (AdamW's square root is torch's, MKL's,
     which is not numpy's correctly rounded one)."""
     net, grads = _parameters(2)
-    sgd, adamw = _OptimizerState("sgd"), _OptimizerState("adamw")
+    sgd, adamw = OptimizerState("sgd"), OptimizerState("adamw")
     ours_sgd, ours_adamw = [t.clone() for t in net.tensors()], [t.clone() for t in net.tensors()]
     ref_sgd, ref_adamw = [t.clone() for t in net.tensors()], [t.clone() for t in net.tensors()]
     bufs, ms, vs = None, [torch.zeros_like(t) for t in ref_adamw], [torch.zeros_like(t) for t in ref_adamw]
@@ -141,8 +131,8 @@ def test_the_updates_make_these_torch_operations_bit_for_bit() -> None:
         )
         g = [x * (1 + step % 4) * 10.0**-step for x in grads]
         args = ([x.numpy() for x in g], lr.numpy(), beta1.numpy())
-        _sgd_step([t.numpy() for t in ours_sgd], args[0], sgd, args[1], args[2])
-        _adamw_step([t.numpy() for t in ours_adamw], args[0], adamw, args[1], args[2])
+        sgd_step([t.numpy() for t in ours_sgd], args[0], sgd, args[1], args[2])
+        adamw_step([t.numpy() for t in ours_adamw], args[0], adamw, args[1], args[2])
         bufs = [x.clone() for x in g] if bufs is None else [b * beta1 + x for b, x in zip(bufs, g, strict=True)]
         ref_sgd = [p - b * lr for p, b in zip(ref_sgd, bufs, strict=True)]
         step_size = lr / (1.0 - int_power(beta1, step))

@@ -7,19 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from lrutils.training.mlp import (
-    DTYPE,
-    SMALL_STACK,
-    Params,
-    StepArrays,
-    backward,
-    batch_labels,
-    cross_entropy,
-    evaluate,
-    forward,
-    init_stack,
-    loss_and_accuracy,
-)
+from lrutils.training.mlp import DTYPE, backward, cross_entropy, forward, init_stack, loss_and_accuracy
+from lrutils.training.step import SMALL_STACK, Params, StepArrays, batch_labels, evaluate
 
 
 def as_sequential(net, i: int) -> nn.Sequential:

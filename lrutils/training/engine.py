@@ -15,9 +15,9 @@ Identical schedules are stepped once and shared.
 The update is torch's SGD with momentum (``buf = momentum * buf + grad; w -= lr * buf``) or AdamW,
 written out with separately rounded operations so that it rounds the same on every CPU (torch's
 own step may fuse a multiply and an add, which rounds differently with and without FMA). Each
-step runs on arrays allocated once per stack (:class:`~lrutils.training.mlp.StepArrays`), with
-numpy for the elementwise work; a step whose logits are NaN or infinite is redone by the torch
-functions of :mod:`lrutils.training.mlp`, whose results define the bits (see its docstring).
+step runs on arrays allocated once per stack (:mod:`lrutils.training.step`); a step whose logits
+are NaN or infinite is done by the torch functions of :mod:`lrutils.training.mlp`, which define
+the results.
 
 A run whose loss becomes NaN, infinite or larger than :data:`~lrutils.training.history.DIVERGED_LOSS` is
 stopped at the end of that epoch and records a :class:`~lrutils.training.history.Failure`; the others go on.
@@ -29,23 +29,32 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
 
 from .data import N_TRAIN, seeded_one_thread, spiral_data
 from .history import DIVERGED_LOSS, Failure, History
-from .mlp import DTYPE, Params, StackedMLP, StepArrays, backward, batch_labels, evaluate, init_stack
+from .mlp import DTYPE, StackedMLP, backward, init_stack
 from .numerics import log_positive, require_pinned_mkl, sum_rows
+from .step import (
+    ADAMW_BETAS,
+    ADAMW_EPS,
+    ADAMW_WEIGHT_DECAY,
+    OptimizerName,
+    OptimizerState,
+    Params,
+    StepArrays,
+    adamw_step,
+    batch_labels,
+    evaluate,
+    int_power,
+    sgd_step,
+)
 
-OptimizerName = Literal["sgd", "adamw"]
 MOMENTUM = 0.9
 """SGD momentum of every demo run (OneCycleLR and CyclicLR cycle it when asked)."""
-ADAMW_BETAS = (0.9, 0.999)
-ADAMW_EPS = 1e-8
-ADAMW_WEIGHT_DECAY = 0.01
-"""torch.optim.AdamW's defaults."""
 
 
 @dataclass(frozen=True)
@@ -159,115 +168,6 @@ def _driver_key(run: RunSpec, unit: str | None) -> tuple[Any, ...] | None:
     return (run.name, items, run.lr, run.optimizer)
 
 
-class _Flat:
-    """Arrays shaped like the parameters ``(n, ...)``, side by side in one ``(n, size)`` array: an
-    operation with one value per run (momentum, lr) is one call for all of them.
-
-    >>> f = _Flat([(2, 3, 4), (2, 1, 4)]); f.flat.shape, [p.shape for p in f.parts]
-    ((2, 16), [(2, 3, 4), (2, 1, 4)])
-    """
-
-    def __init__(self, shapes: list[tuple[int, ...]], flat: np.ndarray | None = None) -> None:
-        sizes = [math.prod(shape[1:]) for shape in shapes]
-        self.shapes, self.flat = shapes, np.zeros((shapes[0][0], sum(sizes))) if flat is None else flat
-        starts = np.cumsum([0, *sizes])
-        self.parts = [
-            self.flat[:, a:b].reshape(-1, *s[1:]) for a, b, s in zip(starts[:-1], starts[1:], shapes, strict=True)
-        ]
-
-    def select(self, keep: np.ndarray) -> _Flat:
-        return _Flat([(len(keep), *s[1:]) for s in self.shapes], self.flat[keep])
-
-
-@dataclass
-class _OptimizerState:
-    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs."""
-
-    kind: OptimizerName
-    first: _Flat | None = None  # SGD's buffers / AdamW's exp_avg
-    second: _Flat | None = None  # AdamW's exp_avg_sq
-    scratch: _Flat | None = None
-    steps: int = 0
-
-    def select(self, keep: np.ndarray) -> None:
-        for name in ("first", "second", "scratch"):
-            if (flat := getattr(self, name)) is not None:
-                setattr(self, name, flat.select(keep))
-
-
-def _torch_sqrt(v: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """torch.sqrt into ``out``: MKL's, not numpy's correctly rounded one (see numerics' docstring)."""
-    torch.sqrt(torch.from_numpy(v), out=torch.from_numpy(out))
-    return out
-
-
-def int_power(base: Any, exponent: int) -> Any:
-    """``base ** exponent`` for an int exponent >= 1 by repeated squaring: plain multiplies, rounded
-    the same on every CPU (a vectorised ``pow`` is not). Works on floats and tensors.
-
-    >>> int_power(0.5, 3), int_power(torch.tensor([2.0]), 10).tolist()
-    (0.125, [1024.0])
-    """
-    result, square, n = None, base, exponent
-    while n:
-        if n & 1:
-            result = square if result is None else result * square
-        n >>= 1
-        if n:
-            square = square * square
-    return result
-
-
-# The updates run in numpy (the gradients are numpy arrays): on small stacks its calls cost less than
-# torch's, on the largest its loops are a little slower, a few percent of a step.
-
-
-def _sgd_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, momentum) -> None:
-    """torch's SGD with momentum on every parameter (``lr``, ``momentum``: one per run, ``(n, 1, 1)``)."""
-    if state.first is None:
-        shapes = [g.shape for g in grads]
-        state.first, state.scratch = _Flat(shapes), _Flat(shapes)
-        for buf, g in zip(state.first.parts, grads, strict=True):
-            np.copyto(buf, g)  # torch: the first buffer is the gradient itself
-    else:
-        np.multiply(state.first.flat, momentum.reshape(-1, 1), out=state.first.flat)
-        for buf, g in zip(state.first.parts, grads, strict=True):
-            np.add(buf, g, out=buf)
-    assert state.scratch is not None
-    np.multiply(state.first.flat, lr.reshape(-1, 1), out=state.scratch.flat)
-    for p, step in zip(params, state.scratch.parts, strict=True):
-        np.subtract(p, step, out=p)
-
-
-def _adamw_step(params: list[np.ndarray], grads: list[np.ndarray], state: _OptimizerState, lr, beta1) -> None:
-    """torch's AdamW on every parameter (``lr``, ``beta1``: one per run, ``(n, 1, 1)``)."""
-    beta2 = ADAMW_BETAS[1]
-    if state.first is None:
-        shapes = [g.shape for g in grads]
-        state.first, state.second, state.scratch = _Flat(shapes), _Flat(shapes), _Flat(shapes)
-    assert state.second is not None and state.scratch is not None
-    m, v, tmp = state.first.flat, state.second.flat, state.scratch.flat
-    state.steps += 1
-    # torch's bias corrections, 1 - beta ** step with the current betas
-    step_size = lr / (1.0 - int_power(beta1, state.steps))
-    root_correction = math.sqrt(1.0 - int_power(beta2, state.steps))
-    decay, keep = 1.0 - lr * ADAMW_WEIGHT_DECAY, 1.0 - beta1
-    for p in params:
-        np.multiply(p, decay, out=p)
-    np.multiply(m, beta1.reshape(-1, 1), out=m)  # m * b1 + g * (1 - b1)
-    for g, t in zip(grads, state.scratch.parts, strict=True):
-        np.multiply(g, keep, out=t)
-    np.add(m, tmp, out=m)
-    np.multiply(v, beta2, out=v)  # v * b2 + (g * g) * (1 - b2)
-    for g, t in zip(grads, state.scratch.parts, strict=True):
-        np.multiply(g, g, out=t)
-    np.add(v, np.multiply(tmp, 1.0 - beta2, out=tmp), out=v)
-    np.add(np.divide(_torch_sqrt(v, tmp), root_correction, out=tmp), ADAMW_EPS, out=tmp)  # sqrt(v) / rc + eps
-    np.multiply(step_size.reshape(-1, 1), np.divide(m, tmp, out=tmp), out=tmp)  # step_size * (m / that)
-    for p, step in zip(params, state.scratch.parts, strict=True):
-        np.subtract(p, step, out=p)
-
-
 def _batch_means(example_losses: torch.Tensor, batch_size: int) -> torch.Tensor:
     """Mean loss of every batch of an epoch, ``(N, examples) -> (N, batches)``, in a fixed order."""
     n, examples = example_losses.shape
@@ -291,7 +191,7 @@ def _train_epoch(
     net: StackedMLP,
     spans: list[tuple[int, int]],
     arrays: dict[int, StepArrays],
-    state: _OptimizerState,
+    state: OptimizerState,
     xs: np.ndarray,
     ys: np.ndarray,
     lrs: np.ndarray,
@@ -301,7 +201,7 @@ def _train_epoch(
     in batches ``spans``, with ``lrs[k]`` and ``moms[k]`` (one per run) at step ``k``. Returns each
     example's loss as ``offset + log(total)`` parts, both ``(n, N_TRAIN)``."""
     n = xs.shape[0]
-    update = _sgd_step if state.kind == "sgd" else _adamw_step
+    update = sgd_step if state.kind == "sgd" else adamw_step
     params, tensors = Params(net), [t.numpy() for t in net.tensors()]
     lrs, moms = lrs[..., None, None], moms[..., None, None]
     onehot, index = batch_labels(ys, spans)
@@ -370,7 +270,7 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
     with seeded_one_thread(0), torch.inference_mode(), np.errstate(all="ignore"):
         net = init_stack([run.seed for run in runs], hidden)
         generators = [torch.Generator().manual_seed(run.seed) for run in runs]
-        state = _OptimizerState(kind)
+        state = OptimizerState(kind)
         active = list(range(n))  # which runs the rows of the stack belong to
         arrays: dict[int, StepArrays] = {}  # by batch size, for the current stack
         val_arrays: dict = {}
