@@ -210,7 +210,7 @@ def _train_epoch(
         step = arrays[b - a]
         np.copyto(step.x, xs[:, a:b])
         grads = step.gradients(params, onehot[:, a:b], index[:, a:b], offsets[:, a:b], totals[:, a:b])
-        if grads is None:  # a NaN or infinite logit: torch's own operations (mlp's docstring says why)
+        if grads is None:  # a NaN or infinite logit: torch's own operations (step's docstring says why)
             exact = backward(net, step.x_t, torch.from_numpy(ys[:, a:b]))
             offsets[:, a:b], totals[:, a:b, 0] = exact.offset.numpy(), exact.total.numpy()
             grads = [g.numpy() for g in exact.grads]

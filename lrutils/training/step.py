@@ -80,8 +80,8 @@ class Arrays:
         self.term_columns = [self.terms[..., c : c + 1] for c in range(N_CLASSES)]
 
     def forward(self, p: Params, x0: torch.Tensor, x1: torch.Tensor) -> bool:
-        """:func:`forward` on inputs ``(x0, x1)``, each ``(n or 1, rows, 1)``, and the max logit of each
-        example; False if one is NaN or infinite (then the caller uses the torch functions)."""
+        """:func:`~lrutils.training.mlp.forward` on inputs ``(x0, x1)``, each ``(n or 1, rows, 1)``, and
+        the max logit of each example; False if one is NaN or infinite (the torch functions take over)."""
         a1, top, (l0, l1, l2) = self.act1, self.top, self.logit_columns
         torch.mul(x0, p.w1_0, out=a1)
         torch.mul(x1, p.w1_1, out=self.tmp)
@@ -94,7 +94,7 @@ class Arrays:
         return math.isfinite(np.add.reduce(top, axis=None))
 
     def softmax(self, total: np.ndarray) -> None:
-        """``terms = exp(logits - top)`` and ``total`` their sum (:func:`softmax_parts`)."""
+        """``terms = exp(logits - top)`` and ``total`` their sum (:func:`~lrutils.training.mlp.softmax_parts`)."""
         t0, t1, t2 = self.term_columns
         np.subtract(self.logits, self.top, out=self.terms)
         exp_nonpositive_(self.terms, self.scratch)
@@ -103,7 +103,8 @@ class Arrays:
 
 
 class StepArrays(Arrays):
-    """:func:`backward` for ``n`` copies on batches of ``rows`` examples, on arrays allocated once.
+    """:func:`~lrutils.training.mlp.backward` for ``n`` copies on batches of ``rows`` examples, on arrays
+    allocated once.
     numpy warns of overflow where torch is silent: call it inside ``np.errstate(all="ignore")``, as the
     engine does.
 
@@ -139,10 +140,10 @@ class StepArrays(Arrays):
     def gradients(
         self, p: Params, onehot: np.ndarray, label_index: np.ndarray, offset: np.ndarray, total: np.ndarray
     ) -> list[np.ndarray] | None:
-        """The gradients for the batch in ``self.x`` (views of these arrays, in :meth:`StackedMLP.tensors`
-        order); each example's ``offset`` ``(n, rows)`` and ``total`` ``(n, rows, 1)`` are written into
-        the arrays given. ``onehot`` and ``label_index`` come from :func:`batch_labels`. None if a logit
-        is NaN or infinite: nothing is written then."""
+        """The gradients for the batch in ``self.x`` (views of these arrays, in the order of
+        :meth:`~lrutils.training.mlp.StackedMLP.tensors`); each example's ``offset`` ``(n, rows)`` and
+        ``total`` ``(n, rows, 1)`` are written into the arrays given. ``onehot`` and ``label_index``
+        come from :func:`batch_labels`. None if a logit is NaN or infinite: nothing is written then."""
         if not self.forward(p, self.x0, self.x1):
             return None
         self.softmax(total)
@@ -187,7 +188,8 @@ def _first_columns(n: int, spans: tuple[tuple[int, int], ...]) -> np.ndarray:
 def evaluate(
     net: StackedMLP, x: torch.Tensor, labels: torch.Tensor, chunk: int = 8, cache: dict | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """:func:`loss_and_accuracy`, bit for bit, ``chunk`` copies at a time (their arrays stay in cache).
+    """:func:`~lrutils.training.mlp.loss_and_accuracy`, bit for bit, ``chunk`` copies at a time (their
+    arrays stay in cache).
     ``cache`` keeps the arrays for the next call on the same split and width.
 
     >>> from lrutils.training.mlp import init_stack
