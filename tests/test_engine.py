@@ -3,23 +3,18 @@ stepped, updated and stopped exactly as it would be alone."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
 
 from lrutils import lr_curve, momentum_curve
+from lrutils.training import engine
 from lrutils.training.demo import demo_kwargs
-from lrutils.training.engine import (
-    ADAMW_EPS,
-    ADAMW_WEIGHT_DECAY,
-    MOMENTUM,
-    RunSpec,
-    _adamw_step,
-    _OptimizerState,
-    _sgd_step,
-    train_runs,
-)
-from lrutils.training.mlp import DTYPE, init_stack
+from lrutils.training.engine import ADAMW_BETAS, ADAMW_EPS, ADAMW_WEIGHT_DECAY, MOMENTUM, RunSpec, train_runs
+from lrutils.training.mlp import DTYPE, init_stack, loss_and_accuracy
+from lrutils.training.step import SMALL_STACK, OptimizerState, StepArrays, adamw_step, int_power, sgd_step
 
 EPOCHS, HIDDEN, BATCH = 4, 16, 40
 
@@ -82,19 +77,24 @@ def _parameters(seed: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     return net, grads
 
 
+def _per_run(value: float) -> np.ndarray:
+    """A per-run hyperparameter of a one-run stack."""
+    return np.full((1, 1, 1), value)
+
+
 def test_sgd_update_is_torchs_sgd_with_momentum() -> None:
     net, grads = _parameters(0)
     params = [t[0].clone().requires_grad_() for t in net.tensors()]
     optimizer = torch.optim.SGD(params, lr=0.1, momentum=MOMENTUM, foreach=False)
-    state = _OptimizerState("sgd")
-    lr = torch.full((1, 1, 1), 0.1, dtype=DTYPE)
-    mom = torch.full((1, 1, 1), MOMENTUM, dtype=DTYPE)
+    state = OptimizerState("sgd")
     for step in range(3):
         scaled = [g * (step + 1) for g in grads]
         for p, g in zip(params, scaled, strict=True):
             p.grad = g[0].clone()
         optimizer.step()
-        _sgd_step(net, [g.clone() for g in scaled], state, lr, mom)
+        sgd_step(
+            [t.numpy() for t in net.tensors()], [g.numpy() for g in scaled], state, _per_run(0.1), _per_run(MOMENTUM)
+        )
     for ours, theirs in zip(net.tensors(), params, strict=True):
         assert torch.allclose(ours[0], theirs.detach(), rtol=1e-15, atol=1e-16)
 
@@ -103,17 +103,48 @@ def test_adamw_update_is_torchs_adamw() -> None:
     net, grads = _parameters(1)
     params = [t[0].clone().requires_grad_() for t in net.tensors()]
     optimizer = torch.optim.AdamW(params, lr=0.01, eps=ADAMW_EPS, weight_decay=ADAMW_WEIGHT_DECAY, foreach=False)
-    state = _OptimizerState("adamw")
-    lr = torch.full((1, 1, 1), 0.01, dtype=DTYPE)
-    beta1 = torch.full((1, 1, 1), 0.9, dtype=DTYPE)
+    state = OptimizerState("adamw")
     for step in range(5):
         scaled = [g * (1 + step % 3) for g in grads]
         for p, g in zip(params, scaled, strict=True):
             p.grad = g[0].clone()
         optimizer.step()
-        _adamw_step(net, scaled, state, lr, beta1)
+        adamw_step(
+            [t.numpy() for t in net.tensors()], [g.numpy() for g in scaled], state, _per_run(0.01), _per_run(0.9)
+        )
     for ours, theirs in zip(net.tensors(), params, strict=True):
         assert torch.allclose(ours[0], theirs.detach(), rtol=1e-13, atol=1e-15)
+
+
+def test_the_updates_make_these_torch_operations_bit_for_bit() -> None:
+    """The numpy updates round as these torch expressions do (AdamW's square root is torch's, MKL's,
+    which is not numpy's correctly rounded one)."""
+    net, grads = _parameters(2)
+    sgd, adamw = OptimizerState("sgd"), OptimizerState("adamw")
+    ours_sgd, ours_adamw = [t.clone() for t in net.tensors()], [t.clone() for t in net.tensors()]
+    ref_sgd, ref_adamw = [t.clone() for t in net.tensors()], [t.clone() for t in net.tensors()]
+    bufs, ms, vs = None, [torch.zeros_like(t) for t in ref_adamw], [torch.zeros_like(t) for t in ref_adamw]
+    for step in range(1, 7):
+        lr, beta1 = (
+            torch.full((1, 1, 1), 0.05 * step, dtype=DTYPE),
+            torch.full((1, 1, 1), 1.0 - 0.05 * step, dtype=DTYPE),
+        )
+        g = [x * (1 + step % 4) * 10.0**-step for x in grads]
+        args = ([x.numpy() for x in g], lr.numpy(), beta1.numpy())
+        sgd_step([t.numpy() for t in ours_sgd], args[0], sgd, args[1], args[2])
+        adamw_step([t.numpy() for t in ours_adamw], args[0], adamw, args[1], args[2])
+        bufs = [x.clone() for x in g] if bufs is None else [b * beta1 + x for b, x in zip(bufs, g, strict=True)]
+        ref_sgd = [p - b * lr for p, b in zip(ref_sgd, bufs, strict=True)]
+        step_size = lr / (1.0 - int_power(beta1, step))
+        root = math.sqrt(1.0 - int_power(ADAMW_BETAS[1], step))
+        ms = [m * beta1 + x * (1.0 - beta1) for m, x in zip(ms, g, strict=True)]
+        vs = [v * ADAMW_BETAS[1] + (x * x) * (1.0 - ADAMW_BETAS[1]) for v, x in zip(vs, g, strict=True)]
+        ref_adamw = [
+            p * (1.0 - lr * ADAMW_WEIGHT_DECAY) - step_size * (m / (v.sqrt() / root + ADAMW_EPS))
+            for p, m, v in zip(ref_adamw, ms, vs, strict=True)
+        ]
+    for ours, ref in ((ours_sgd, ref_sgd), (ours_adamw, ref_adamw)):
+        assert [t.numpy().tobytes() for t in ours] == [t.numpy().tobytes() for t in ref]
 
 
 def test_adamw_runs_stack_like_sgd_runs() -> None:
@@ -167,3 +198,25 @@ def test_a_large_stack_gives_the_same_bits_as_runs_alone() -> None:
     stacked = train_runs(runs, 1, HIDDEN, BATCH)
     for i in (0, 45, 89):
         assert stacked[i] == train_runs([runs[i]], 1, HIDDEN, BATCH)[0]
+
+
+def _bits(h) -> list[bytes]:
+    arrays = (h.lr, h.momentum, h.train_loss, h.batch_loss, h.val_loss, h.val_acc)
+    failure = None if h.failure is None else np.array([h.failure.lr, h.failure.loss]).tobytes()
+    return [a.tobytes() for a in arrays] + [repr(h.failure).encode(), failure]
+
+
+@pytest.mark.parametrize("optimizer, lrs", [("sgd", [0.1, 1e200, 20.0, 0.3]), ("adamw", [0.003, 1e300, 1.0, 0.01])])
+@pytest.mark.parametrize("copies", [1, SMALL_STACK])
+def test_the_fast_path_gives_the_torch_functions_bits(monkeypatch, optimizer: str, lrs: list, copies: int) -> None:
+    """The engine's numpy path against the torch functions alone (every step declined), bit for bit:
+    healthy runs, runs whose loss blows up, and runs that turn NaN (torch's NaN bits kept), in stacks
+    below and above SMALL_STACK."""
+    runs = [RunSpec(None, lr=lr, seed=s, optimizer=optimizer) for s in range(copies) for lr in lrs][: 3 * copies]
+    fast = train_runs(runs, 3, HIDDEN, BATCH)
+    assert any(h.failure is not None and np.isnan(h.failure.loss) for h in fast)
+    monkeypatch.setattr(StepArrays, "gradients", lambda self, *args: None)
+    monkeypatch.setattr(engine, "evaluate", lambda net, x, y, **_: loss_and_accuracy(net, x, y))
+    alone = train_runs(runs, 3, HIDDEN, BATCH)
+    for a, b in zip(fast, alone, strict=True):
+        assert _bits(a) == _bits(b)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
 from lrutils.training.mlp import DTYPE, backward, cross_entropy, forward, init_stack, loss_and_accuracy
+from lrutils.training.step import SMALL_STACK, Params, StepArrays, batch_labels, evaluate
 
 
 def as_sequential(net, i: int) -> nn.Sequential:
@@ -84,3 +86,51 @@ def test_a_copy_computes_the_same_bits_alone_or_in_a_stack() -> None:
         for a, b in zip(together.grads, alone.grads, strict=True):
             assert torch.equal(a[i], b[0])
         assert torch.equal(together.total[i], alone.total[0])
+
+
+def bits(x) -> bytes:
+    return np.ascontiguousarray(np.asarray(x)).tobytes()
+
+
+def fast_step(net, x: torch.Tensor, y: torch.Tensor):
+    n, rows, _ = x.shape
+    arrays = StepArrays(n, rows, net.weights[0].shape[2])
+    arrays.x[:] = x.numpy()
+    offset, total = np.full((n, rows), 7.0), np.full((n, rows, 1), 7.0)
+    with np.errstate(all="ignore"):  # as the engine calls it
+        grads = arrays.gradients(Params(net), *batch_labels(y.numpy(), [(0, rows)]), offset, total)
+    return grads, offset, total
+
+
+@pytest.mark.parametrize("n, hidden, rows", [(1, 32, 40), (3, 16, 7), (2, 8, 1), (SMALL_STACK, 32, 40), (11, 8, 33)])
+def test_the_fast_step_gives_backwards_bits(n: int, hidden: int, rows: int) -> None:
+    """StepArrays (numpy below SMALL_STACK copies, torch from it) against the torch functions, with
+    pre-activations of -0 (a -0 input and -0 biases) and huge weights in one copy."""
+    net = init_stack(list(range(n)), hidden)
+    x, y = batch(n, rows, seed=n)
+    x[0, 0] = -0.0
+    net.biases[0][0] = -0.0
+    net.weights[2][-1] *= 1e120  # finite, but its gradients overflow
+    grads, offset, total = fast_step(net, x, y)
+    expected = backward(net, x, y)
+    assert [bits(g) for g in grads] == [bits(g) for g in expected.grads]
+    assert bits(offset) == bits(expected.offset) and bits(total[..., 0]) == bits(expected.total)
+
+
+def test_the_fast_step_leaves_nan_and_infinite_logits_to_torch() -> None:
+    net = init_stack([0, 1], hidden=16)
+    net.weights[2][1] *= 1e308
+    x, y = batch(2, 40)
+    grads, offset, total = fast_step(net, x, y)
+    assert grads is None and np.all(offset == 7.0) and np.all(total == 7.0)
+
+
+def test_evaluate_gives_loss_and_accuracys_bits() -> None:
+    """In chunks, with one copy turned NaN (its chunk done by torch's own operations, NaN bits included)."""
+    net = init_stack(list(range(19)), hidden=8)
+    net.weights[1][9] *= 1e300
+    net.weights[2][9] *= 1e300
+    x, y = batch(1, 600, seed=4)
+    ours, theirs = evaluate(net, x[0], y[0]), loss_and_accuracy(net, x[0], y[0])
+    assert np.isnan(theirs[0][9].item())
+    assert [bits(t) for t in ours] == [bits(t) for t in theirs]

@@ -13,7 +13,16 @@ import torch
 
 import lrutils
 from lrutils.training.data import N_TRAIN, N_VAL, spiral_points, spiral_points_float64
-from lrutils.training.numerics import EXP_FLOOR, exp_nonpositive, log_positive, mkl_state, sum_rows
+from lrutils.training.numerics import (
+    EXP_FLOOR,
+    ExpScratch,
+    RowSums,
+    exp_nonpositive,
+    exp_nonpositive_,
+    log_positive,
+    mkl_state,
+    sum_rows,
+)
 
 F64 = torch.float64
 
@@ -86,3 +95,31 @@ def test_the_data_set_is_far_from_float32_rounding_ties() -> None:
     low_tie, high_tie = (below + x32) / 2, (above + x32) / 2  # halfway points, exact in float64
     margin = np.minimum(np.abs(x64 - low_tie), np.abs(high_tie - x64)) / np.abs(x64)
     assert margin.min() > 1e-12  # a libm differs by ~1e-16 relative
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 5, 8, 33, 40, 48])
+@pytest.mark.parametrize("add", [np.add, torch.add], ids=["numpy", "torch"])
+def test_row_sums_make_sum_rows_additions(rows: int, add) -> None:
+    """The planned sums, side by side and without the padding built, give sum_rows' bits: a column of
+    -0 (which + 0.0 from the padding turns into +0), an infinity, a NaN."""
+    g = torch.Generator().manual_seed(rows)
+    parts = [torch.randn(3, rows, cols, generator=g, dtype=F64) for cols in (4, 1, 3)]
+    parts[0][0, :, 0] = -0.0
+    parts[2][1, 0, 1] = math.inf
+    parts[2][2, -1, 2] = math.nan
+    out = torch.full((3, max((1 << (rows - 1).bit_length()) // 2, 1), 8), 5.0, dtype=F64)
+    if add is np.add:
+        RowSums([p.numpy() for p in parts], out.numpy())()
+    else:
+        RowSums(parts, out, torch.add)()
+    expected = sum_rows(torch.cat(parts, dim=2))
+    assert out[:, :1].numpy().tobytes() == expected.numpy().tobytes()
+
+
+def test_exp_in_place_is_exp_nonpositive() -> None:
+    x = torch.cat(
+        [-torch.rand(999, generator=torch.Generator().manual_seed(2), dtype=F64) * 45, torch.tensor([0.0, -0.0])]
+    )
+    y = x.numpy().copy()
+    exp_nonpositive_(y, ExpScratch(y.shape))
+    assert y.tobytes() == exp_nonpositive(x).numpy().tobytes()

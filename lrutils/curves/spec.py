@@ -7,7 +7,6 @@ parameters, its torch-free curve and the way it is meant to be stepped.
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import sys
@@ -18,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..text.i18n import template, tr
+from ..text.suggest import did_you_mean
 
 Kind = Literal["int", "float", "choice", "bool", "int_list", "stages", "callable"]
 """``int_list``: a non-empty list of ints, each within ``low``/``high`` (MultiStepLR's milestones);
@@ -37,19 +37,6 @@ MAX_INT = int(sys.float_info.max)
 MAX_STEPS = 10_000_000
 """The longest curve lrutils computes: 10 million steps (80 MB of float64 per curve). A longer
 request is refused at once with a clear message instead of filling the memory."""
-
-
-def did_you_mean(word: object, candidates: Iterable[object]) -> str:
-    """``"; did you mean 'x'?"`` for the closest candidate (case ignored), or ``""`` if none is close.
-
-    >>> did_you_mean("steplr", ["StepLR", "ExponentialLR"])
-    "; did you mean 'StepLR'?"
-    >>> did_you_mean("xyz", ["StepLR"])
-    ''
-    """
-    by_lower = {str(c).lower(): c for c in candidates}
-    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
-    return tr("; did you mean {word}?", word=repr(by_lower[close[0]])) if close else ""
 
 
 _ACCEPTS: dict[tuple[bool, str | None, str | None], str] = {
@@ -262,21 +249,6 @@ def _check_stages(name: str, value: Any, where: str) -> list[tuple[str, dict[str
             )
         out.append((stage[0], dict(stage[1])))
     return out
-
-
-def parse_int_list(text: str, name: str = "milestones") -> list[int]:
-    """Read comma-separated ints typed into a text box (an explorer's ``int_list`` control).
-
-    >>> parse_int_list("30, 80,80")
-    [30, 80, 80]
-    """
-    parts = [part.strip() for part in str(text).replace(";", ",").split(",")]
-    try:
-        return [int(part) for part in parts if part]
-    except ValueError:
-        raise ValueError(
-            tr("{name}: could not read {text}; type comma-separated ints such as 30, 80", name=name, text=repr(text))
-        ) from None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import torch
 
 from .lambda_lr import LAMBDA_LR
 from .schedulers import SCHEDULES
-from .spec import ScheduleSpec, did_you_mean
+from ..text.suggest import did_you_mean
+from .spec import ScheduleSpec
 
 STAGE_SCHEDULERS: tuple[str, ...] = (
     "StepLR",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .composite import COMPOSITES, composite_names
 from .schedulers import BLOG_SCHEDULERS, SCHEDULES
-from .spec import REQUIRED, ParamSpec, ScheduleSpec, did_you_mean
+from ..text.suggest import did_you_mean
+from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
 def scheduler_names() -> list[str]:

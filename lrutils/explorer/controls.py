@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..curves.spec import ParamSpec, parse_int_list
+from ..curves.spec import ParamSpec
 from ..text.i18n import tr
 from .code import value_text
 from .picture import LOG_MANTISSAS
@@ -30,6 +30,21 @@ MAX_SLIDER_INT = 2**53 - 1
 
 DESCRIPTION_WIDTH = "120px"
 CONTROL_WIDTH = "340px"
+
+
+def parse_int_list(text: str, name: str = "milestones") -> list[int]:
+    """Read comma-separated ints typed into a text box (an explorer's ``int_list`` control).
+
+    >>> parse_int_list("30, 80,80")
+    [30, 80, 80]
+    """
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",")]
+    try:
+        return [int(part) for part in parts if part]
+    except ValueError:
+        raise ValueError(
+            tr("{name}: could not read {text}; type comma-separated ints such as 30, 80", name=name, text=repr(text))
+        ) from None
 
 
 def linear_grid(low: float, high: float) -> list[float]:

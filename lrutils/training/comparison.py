@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
-from ..curves.spec import did_you_mean
+from ..text.suggest import did_you_mean
 from ..figures.results import plot_comparison
 from ..text.i18n import template, tr
 from ..text.tables import Table

@@ -14,7 +14,10 @@ Identical schedules are stepped once and shared.
 
 The update is torch's SGD with momentum (``buf = momentum * buf + grad; w -= lr * buf``) or AdamW,
 written out with separately rounded operations so that it rounds the same on every CPU (torch's
-own step may fuse a multiply and an add, which rounds differently with and without FMA).
+own step may fuse a multiply and an add, which rounds differently with and without FMA). Each
+step runs on arrays allocated once per stack (:mod:`lrutils.training.step`); a step whose logits
+are NaN or infinite is done by the torch functions of :mod:`lrutils.training.mlp`, which define
+the results.
 
 A run whose loss becomes NaN, infinite or larger than :data:`~lrutils.training.history.DIVERGED_LOSS` is
 stopped at the end of that epoch and records a :class:`~lrutils.training.history.Failure`; the others go on.
@@ -26,23 +29,32 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
 
 from .data import N_TRAIN, seeded_one_thread, spiral_data
 from .history import DIVERGED_LOSS, Failure, History
-from .mlp import DTYPE, StackedMLP, backward, init_stack, loss_and_accuracy
+from .mlp import DTYPE, StackedMLP, backward, init_stack
 from .numerics import log_positive, require_pinned_mkl, sum_rows
+from .step import (
+    ADAMW_BETAS,
+    ADAMW_EPS,
+    ADAMW_WEIGHT_DECAY,
+    OptimizerName,
+    OptimizerState,
+    Params,
+    StepArrays,
+    adamw_step,
+    batch_labels,
+    evaluate,
+    int_power,
+    sgd_step,
+)
 
-OptimizerName = Literal["sgd", "adamw"]
 MOMENTUM = 0.9
 """SGD momentum of every demo run (OneCycleLR and CyclicLR cycle it when asked)."""
-ADAMW_BETAS = (0.9, 0.999)
-ADAMW_EPS = 1e-8
-ADAMW_WEIGHT_DECAY = 0.01
-"""torch.optim.AdamW's defaults."""
 
 
 @dataclass(frozen=True)
@@ -156,66 +168,6 @@ def _driver_key(run: RunSpec, unit: str | None) -> tuple[Any, ...] | None:
     return (run.name, items, run.lr, run.optimizer)
 
 
-@dataclass
-class _OptimizerState:
-    """SGD momentum buffers, or AdamW's moment estimates, for a stack of runs."""
-
-    kind: OptimizerName
-    first: list[torch.Tensor] | None = None  # SGD's buffers / AdamW's exp_avg
-    second: list[torch.Tensor] | None = None  # AdamW's exp_avg_sq
-    steps: int = 0
-
-    def select(self, keep: torch.Tensor) -> None:
-        if self.first is not None:
-            self.first = [t[keep] for t in self.first]
-        if self.second is not None:
-            self.second = [t[keep] for t in self.second]
-
-
-def int_power(base: Any, exponent: int) -> Any:
-    """``base ** exponent`` for an int exponent >= 1 by repeated squaring: plain multiplies, rounded
-    the same on every CPU (a vectorised ``pow`` is not). Works on floats and tensors.
-
-    >>> int_power(0.5, 3), int_power(torch.tensor([2.0]), 10).tolist()
-    (0.125, [1024.0])
-    """
-    result, square, n = None, base, exponent
-    while n:
-        if n & 1:
-            result = square if result is None else result * square
-        n >>= 1
-        if n:
-            square = square * square
-    return result
-
-
-def _sgd_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, momentum) -> None:
-    # _foreach_* ops: one call for all six tensors, each element rounded as by mul_/add_/sub_ alone.
-    if state.first is None:
-        state.first = grads  # torch: the first buffer is the gradient itself (fresh tensors, not aliased)
-    else:
-        torch._foreach_mul_(state.first, [momentum] * len(grads))
-        torch._foreach_add_(state.first, grads)
-    torch._foreach_sub_(net.tensors(), torch._foreach_mul(state.first, [lr] * len(grads)))
-
-
-def _adamw_step(net: StackedMLP, grads: list[torch.Tensor], state: _OptimizerState, lr, beta1) -> None:
-    beta2 = ADAMW_BETAS[1]
-    if state.first is None:
-        state.first = [torch.zeros_like(g) for g in grads]
-        state.second = [torch.zeros_like(g) for g in grads]
-    state.steps += 1
-    # torch's bias corrections, 1 - beta ** step with the current betas
-    step_size = lr / (1.0 - int_power(beta1, state.steps))
-    root_correction = math.sqrt(1.0 - int_power(beta2, state.steps))
-    assert state.second is not None
-    for p, m, v, g in zip(net.tensors(), state.first, state.second, grads, strict=True):
-        p.mul_(1.0 - lr * ADAMW_WEIGHT_DECAY)
-        m.mul_(beta1).add_(g * (1.0 - beta1))
-        v.mul_(beta2).add_((g * g) * (1.0 - beta2))
-        p.sub_(step_size * (m / (v.sqrt() / root_correction + ADAMW_EPS)))
-
-
 def _batch_means(example_losses: torch.Tensor, batch_size: int) -> torch.Tensor:
     """Mean loss of every batch of an epoch, ``(N, examples) -> (N, batches)``, in a fixed order."""
     n, examples = example_losses.shape
@@ -233,6 +185,37 @@ def _first_failure(batch_losses: np.ndarray, lrs: np.ndarray, spe: int, epoch: i
         return None
     k = int(bad[0])
     return Failure(step=epoch * spe + k, epoch=epoch + 1, lr=float(lrs[k]), loss=float(batch_losses[k]))
+
+
+def _train_epoch(
+    net: StackedMLP,
+    spans: list[tuple[int, int]],
+    arrays: dict[int, StepArrays],
+    state: OptimizerState,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    lrs: np.ndarray,
+    moms: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of every run of the stack over its own shuffled data ``xs``, ``ys`` (``(n, N_TRAIN, ...)``),
+    in batches ``spans``, with ``lrs[k]`` and ``moms[k]`` (one per run) at step ``k``. Returns each
+    example's loss as ``offset + log(total)`` parts, both ``(n, N_TRAIN)``."""
+    n = xs.shape[0]
+    update = sgd_step if state.kind == "sgd" else adamw_step
+    params, tensors = Params(net), [t.numpy() for t in net.tensors()]
+    lrs, moms = lrs[..., None, None], moms[..., None, None]
+    onehot, index = batch_labels(ys, spans)
+    offsets, totals = np.empty((n, N_TRAIN)), np.empty((n, N_TRAIN, 1))
+    for k, (a, b) in enumerate(spans):
+        step = arrays[b - a]
+        np.copyto(step.x, xs[:, a:b])
+        grads = step.gradients(params, onehot[:, a:b], index[:, a:b], offsets[:, a:b], totals[:, a:b])
+        if grads is None:  # a NaN or infinite logit: torch's own operations (step's docstring says why)
+            exact = backward(net, step.x_t, torch.from_numpy(ys[:, a:b]))
+            offsets[:, a:b], totals[:, a:b, 0] = exact.offset.numpy(), exact.total.numpy()
+            grads = [g.numpy() for g in exact.grads]
+        update(tensors, grads, state, lrs[k], moms[k])
+    return offsets, totals[..., 0]
 
 
 def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: int) -> list[History]:
@@ -282,33 +265,30 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
     # Outside inference mode: the cached data (and spiral_data()'s, which a learner may use with
     # autograd) must stay ordinary tensors.
     x_train, y_train, x_val, y_val = _data64()
-    with seeded_one_thread(0), torch.inference_mode():
+    spans = [(a, min(a + batch_size, N_TRAIN)) for a in range(0, N_TRAIN, batch_size)]
+    # numpy warns about overflow and NaN; training reports them as a Failure instead
+    with seeded_one_thread(0), torch.inference_mode(), np.errstate(all="ignore"):
         net = init_stack([run.seed for run in runs], hidden)
         generators = [torch.Generator().manual_seed(run.seed) for run in runs]
-        state = _OptimizerState(kind)
+        state = OptimizerState(kind)
         active = list(range(n))  # which runs the rows of the stack belong to
+        arrays: dict[int, StepArrays] = {}  # by batch size, for the current stack
+        val_arrays: dict = {}
         for epoch in range(epochs):
             # Every distinct driver is stepped once per epoch, however many runs share it.
             values = {id(d): d.epoch_values(spe) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
-            lr_table = torch.tensor(np.stack([values[id(drivers[i])][0] for i in active], axis=1), dtype=DTYPE)
-            mom_table = torch.tensor(np.stack([values[id(drivers[i])][1] for i in active], axis=1), dtype=DTYPE)
-            orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active])
-            offsets, totals = [], []
-            for k in range(spe):
-                idx = orders[:, k * batch_size : (k + 1) * batch_size]
-                step = backward(net, x_train[idx], y_train[idx])
-                lr_now, mom_now = lr_table[k].view(-1, 1, 1), mom_table[k].view(-1, 1, 1)
-                if kind == "sgd":
-                    _sgd_step(net, step.grads, state, lr_now, mom_now)
-                else:
-                    _adamw_step(net, step.grads, state, lr_now, mom_now)
-                offsets.append(step.offset)
-                totals.append(step.total)
-            example_losses = torch.cat(offsets, dim=1) + log_positive(torch.cat(totals, dim=1))
+            lr_np = np.stack([values[id(drivers[i])][0] for i in active], axis=1)
+            mom_np = np.stack([values[id(drivers[i])][1] for i in active], axis=1)
+            orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active]).numpy()
+            for a, b in spans:
+                if b - a not in arrays:
+                    arrays[b - a] = StepArrays(len(active), b - a, hidden)
+            xs, ys = x_train.numpy()[orders], y_train.numpy()[orders]
+            offsets, totals = _train_epoch(net, spans, arrays, state, xs, ys, lr_np, mom_np)
+            example_losses = torch.from_numpy(offsets) + log_positive(torch.from_numpy(totals))
             train_loss = sum_rows(example_losses.unsqueeze(-1)).view(-1) / example_losses.shape[1]
             batch_np = _batch_means(example_losses, batch_size).numpy()
-            val_loss, val_acc = loss_and_accuracy(net, x_val, y_val)
-            lr_np, mom_np = lr_table.numpy(), mom_table.numpy()
+            val_loss, val_acc = evaluate(net, x_val, y_val, cache=val_arrays)
             keep = []
             for row, i in enumerate(active):
                 lr_rec[i, epoch * spe : (epoch + 1) * spe] = lr_np[:, row]
@@ -331,9 +311,9 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
                 if d.unit == "epoch":
                     d.end_epoch(None)
             if len(keep) < len(active):
-                index = torch.tensor(keep, dtype=torch.long)
-                net, active = net.select(index), [active[r] for r in keep]
-                state.select(index)
+                net, active = net.select(torch.tensor(keep, dtype=torch.long)), [active[r] for r in keep]
+                state.select(np.array(keep, dtype=np.int64))
+                arrays.clear(), val_arrays.clear()
                 if not active:
                     break
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..curves.spec import REQUIRED, ParamSpec, did_you_mean
+from ..curves.spec import REQUIRED, ParamSpec
+from ..text.suggest import did_you_mean
 from ..text.i18n import template, tr
 from .history import History
 

@@ -13,6 +13,9 @@ checks the hand-written gradients against autograd's.
 
 Everything is float64: with float32 a learning rate of 0.2 already turns a last-bit difference
 into a different final loss; in float64 the demo runs stay far from that.
+
+These torch functions define the results; :mod:`lrutils.training.step` makes the same operations
+faster, on arrays allocated once, and hands back to them whatever it cannot match bit for bit.
 """
 
 from __future__ import annotations

@@ -13,8 +13,11 @@ things differ between CPUs and are pinned here:
   polynomials vs libm; 4, 8 or 16 partial sums). :func:`exp_nonpositive` and :func:`log_positive`
   are built from ``+``, ``-``, ``*``, ``/`` and exact bit operations only, which IEEE 754 rounds
   the same way on every CPU; sums go through :func:`sum_rows`, a fixed pairwise order of additions.
-* elementwise ``+ - * /``, ``sqrt``, comparisons, ``max`` and indexing need nothing: IEEE 754
-  rounds them exactly, whatever the vector width.
+* elementwise ``+ - * /``, comparisons, ``max`` and indexing need nothing: IEEE 754 rounds them
+  exactly, whatever the vector width, in torch and in numpy alike (the hot loops use numpy, whose
+  call costs less; :class:`RowSums`, :func:`exp_nonpositive_`). ``torch.sqrt`` of float64 is MKL's
+  vector math, not the CPU's square root: about one value in a hundred is an ulp from numpy's, and
+  MKL's reproducible mode pins it like the multiplies.
 
 >>> import torch
 >>> x = torch.tensor([[-1.0, 0.0]], dtype=torch.float64)
@@ -27,8 +30,11 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import torch
 
 MKL_CBWR_BRANCH = 1  # mkl_service.h: ask for the code branch
@@ -118,20 +124,60 @@ _LOG_TERMS = [2.0 / (2 * k + 1) for k in range(14)]  # log m = 2 atanh(u), u = (
 _SQRT_HALF = 0.7071067811865476
 
 
-def _power_of_two(k: torch.Tensor) -> torch.Tensor:
-    """``2.0 ** k`` for integer-valued float64 ``k`` (normal range), built from the exponent bits: exact."""
-    return ((k.to(torch.int64) + 1023) << 52).view(torch.float64)
+class ExpScratch:
+    """Scratch arrays for :func:`exp_nonpositive_` on arrays of one shape, allocated once and reused.
+
+    >>> ExpScratch((2, 3)).bits.dtype
+    dtype('int64')
+    """
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.k, self.poly = np.empty(shape), np.empty(shape)
+        self.bits = np.empty(shape, dtype=np.int64)
 
 
-def _exp_parts(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``exp(x) = poly * 2**k``: Cody-Waite reduction ``x = k ln2 + r``, ``|r| <= ln2 / 2``, and a
-    degree-13 Taylor polynomial for ``exp(r)`` (truncation error < 1e-17)."""
-    k = torch.round(x * _INV_LN2)
-    r = (x - k * _LN2_HI) - k * _LN2_LO
-    poly = torch.full_like(r, _EXP_TERMS[13])
-    for coefficient in reversed(_EXP_TERMS[:13]):
-        poly = poly * r + coefficient
-    return poly, k
+def _power_of_two_(k: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """``2.0 ** k`` for integer-valued float64 ``k`` (normal range), built from the exponent bits in
+    ``bits`` (overwritten): exact. Returns ``bits`` viewed as float64."""
+    np.add(k, 1023.0, out=bits, casting="unsafe")  # exact in float64, then an exact conversion
+    np.left_shift(bits, 52, out=bits)
+    return bits.view(np.float64)
+
+
+def _exp_parts_(x: np.ndarray, k: np.ndarray, poly: np.ndarray) -> None:
+    """In place, ``exp(x) = poly * 2**k``: Cody-Waite reduction ``x = k ln2 + r``, ``|r| <= ln2 / 2``,
+    and a degree-13 Taylor polynomial for ``exp(r)`` by Horner's rule (truncation error < 1e-17).
+    ``x`` is left holding ``r``. Every step is one IEEE operation (numpy's round is to even)."""
+    np.multiply(x, _INV_LN2, out=k)
+    np.rint(k, out=k)
+    np.multiply(k, _LN2_HI, out=poly)
+    np.subtract(x, poly, out=x)
+    np.multiply(k, _LN2_LO, out=poly)
+    np.subtract(x, poly, out=x)
+    np.multiply(x, _EXP_TERMS[13], out=poly)
+    np.add(poly, _EXP_TERMS[12], out=poly)
+    for coefficient in reversed(_EXP_TERMS[:12]):
+        np.multiply(poly, x, out=poly)
+        np.add(poly, coefficient, out=poly)
+
+
+def exp_nonpositive_(x: np.ndarray, scratch: ExpScratch) -> None:
+    """In place, ``x = exp(x)`` for float64 ``x <= 0`` inside a softmax: floored at :data:`EXP_FLOOR`,
+    so ``2**k`` is one normal power of two (the same bits as :func:`exp_portable`); NaN stays NaN.
+    Call inside ``np.errstate(invalid="ignore")`` if ``x`` may hold NaN.
+
+    >>> x = np.array([0.0, -1.0]); exp_nonpositive_(x, ExpScratch(x.shape)); x.tolist()
+    [1.0, 0.36787944117144233]
+    """
+    np.maximum(x, EXP_FLOOR, out=x)  # torch.clamp; its result for -0 may differ in sign: exp(±0) is 1 either way
+    np.minimum(x, 0.0, out=x)
+    _exp_parts_(x, scratch.k, scratch.poly)
+    np.multiply(scratch.poly, _power_of_two_(scratch.k, scratch.bits), out=x)
+
+
+def _array(x: torch.Tensor) -> np.ndarray:
+    """A float64 numpy copy of ``x`` (numpy does the elementwise work: see :func:`sum_rows`)."""
+    return np.array(x.detach().numpy(), dtype=np.float64)
 
 
 def exp_portable(x: torch.Tensor) -> torch.Tensor:
@@ -143,20 +189,27 @@ def exp_portable(x: torch.Tensor) -> torch.Tensor:
     >>> [f"{v:.15g}" for v in exp_portable(torch.tensor([0.0, 1.0, -745.2], dtype=torch.float64)).tolist()]
     ['1', '2.71828182845905', '0']
     """
-    poly, k = _exp_parts(torch.clamp(x, min=-1100.0, max=1100.0))  # beyond: 0 or inf either way
-    half = torch.trunc(k / 2.0)
-    return (poly * _power_of_two(half)) * _power_of_two(k - half)
+    r = np.clip(_array(x), -1100.0, 1100.0)  # beyond: 0 or inf either way
+    k, poly, bits = np.empty_like(r), np.empty_like(r), np.empty(r.shape, dtype=np.int64)
+    with np.errstate(invalid="ignore"):  # NaN in, NaN out, without numpy's warning
+        _exp_parts_(r, k, poly)
+        half = np.trunc(k / 2.0)
+        np.multiply(poly, _power_of_two_(half, bits), out=poly)
+        np.subtract(k, half, out=k)
+        np.multiply(poly, _power_of_two_(k, bits), out=poly)
+    return torch.from_numpy(poly)
 
 
 def exp_nonpositive(x: torch.Tensor) -> torch.Tensor:
-    """``exp(x)`` for float64 ``x <= 0`` inside a softmax: floored at :data:`EXP_FLOOR`, so ``2**k``
-    is one normal power of two (the same bits as :func:`exp_portable`); NaN stays NaN.
+    """``exp(x)`` for float64 ``x <= 0`` inside a softmax (:func:`exp_nonpositive_` on a copy).
 
     >>> exp_nonpositive(torch.tensor([0.0, -1.0], dtype=torch.float64)).tolist()
     [1.0, 0.36787944117144233]
     """
-    poly, k = _exp_parts(torch.clamp(x, min=EXP_FLOOR, max=0.0))
-    return poly * _power_of_two(k)
+    out = _array(x)
+    with np.errstate(invalid="ignore"):
+        exp_nonpositive_(out, ExpScratch(out.shape))
+    return torch.from_numpy(out)
 
 
 def geometric_sequence(start: float, end: float, n: int) -> torch.Tensor:
@@ -194,13 +247,60 @@ def log_positive(x: torch.Tensor) -> torch.Tensor:
     return series * u + exponent.to(torch.float64) * _LN2
 
 
+class RowSums:
+    """The fixed-order pairwise sum over the rows of stacked matrices, planned once for fixed arrays.
+
+    ``parts`` are arrays ``(n, rows, cols_i)`` with the same ``rows``; ``out`` is scratch of shape
+    ``(n, max(size // 2, 1), sum of cols_i)``, ``size`` the power of two >= ``rows``. Calling the plan
+    leaves each part's column sums in ``out[:, :1]`` (side by side, in the order of ``parts``) with
+    exactly the additions of :func:`sum_rows`: the rows are padded with zeros to ``size``, then the
+    bottom half is added to the top half until one row is left. Only the first level meets the padding
+    (a row plus a padding row is that row ``+ 0.0``); the plan adds it without building it. ``add``
+    is ``np.add`` for numpy arrays or ``torch.add`` for tensors (the same IEEE additions).
+
+    >>> parts = [np.arange(10.0).reshape(1, 5, 2)]
+    >>> out = np.empty((1, 4, 2)); RowSums(parts, out)(); out[:, :1].tolist()
+    [[[20.0, 25.0]]]
+    """
+
+    def __init__(self, parts: list, out: Any, add: Callable[..., Any] = np.add) -> None:
+        rows = parts[0].shape[1]
+        half = (1 << max(rows - 1, 0).bit_length()) // 2
+        self.add, self.steps = add, []
+        for part, col in _columns(parts):
+            target = out[:, :, col : col + part.shape[2]]
+            if half == 0:  # one row: its own sum (x + -0.0 is x, bit for bit)
+                self.steps.append((part, -0.0, target))
+                continue
+            paired = rows - half  # rows that meet a real row; the rest meet padding
+            self.steps.append((part[:, :paired], part[:, half:], target[:, :paired]))
+            if paired < half:
+                self.steps.append((part[:, paired:half], 0.0, target[:, paired:half]))
+        size = half
+        while size > 1:
+            size //= 2
+            self.steps.append((out[:, :size], out[:, size : 2 * size], out[:, :size]))
+
+    def __call__(self) -> None:
+        add = self.add
+        for a, b, target in self.steps:
+            add(a, b, out=target)
+
+
+def _columns(parts: list) -> list[tuple[Any, int]]:
+    """Each part with the first column it takes in the side-by-side output."""
+    starts = np.cumsum([0] + [p.shape[2] for p in parts[:-1]])
+    return [(p, int(c)) for p, c in zip(parts, starts, strict=True)]
+
+
 def sum_rows(x: torch.Tensor) -> torch.Tensor:
     """Sum a stack of matrices over their rows, ``(n, rows, cols) -> (n, 1, cols)``, in a fixed order.
 
     Pairwise: rows are padded with zeros to a power of two, then the bottom half is added to the
     top half until one row is left. Every addition is one IEEE operation, so the result is the same
     on every CPU and for every ``n``; ``torch.sum`` and a multiply by ones (MKL) both choose their
-    order by vector width or by the shape of the whole stack.
+    order by vector width or by the shape of the whole stack. :class:`RowSums` makes the same
+    additions with numpy on arrays allocated once.
 
     >>> sum_rows(torch.arange(10.0, dtype=torch.float64).view(1, 5, 2)).tolist()
     [[[20.0, 25.0]]]
@@ -217,7 +317,10 @@ def sum_rows(x: torch.Tensor) -> torch.Tensor:
 
 __all__ = [
     "EXP_FLOOR",
+    "ExpScratch",
+    "RowSums",
     "exp_nonpositive",
+    "exp_nonpositive_",
     "exp_portable",
     "geometric_sequence",
     "log_positive",
