@@ -80,6 +80,7 @@ CHECKERS: dict[str, Checker] = {
     "training_loop.check_resume": Checker("function", name="resume"),
     "training_loop.check_accumulation": Checker("function", name="train"),
     "training_loop.check_head_10x": Checker("function", name="build"),
+    "custom_scheduler.check_scheduler_class": Checker("function", name="cls"),
     "loop_check.check_loop": Checker("function", name="loop", extra=([0.1, 0.1], "a constant lr")),
     **{
         f"{module}.{name}": Checker("function", name="loop")

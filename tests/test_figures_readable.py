@@ -25,6 +25,7 @@ from lrutils import figures as _figures_package  # noqa: F401  (the package the 
 from lrutils.curves import surface
 from lrutils.curves.synthetic import synthetic_val_loss
 from lrutils.figures import (
+    cheat_sheet,
     cosine,
     curves,
     cyclic,
@@ -43,7 +44,7 @@ from lrutils.figures import (
 
 MAX_PX = (720, 520)
 MIN_TEXT_PX = 10.0
-MODULES = [cosine, curves, cyclic, decay, intro, loops, onecycle, plateau, range_test, restarts, results]
+MODULES = [cheat_sheet, cosine, curves, cyclic, decay, intro, loops, onecycle, plateau, range_test, restarts, results]
 MODULES += [side_by_side, warmup]
 
 
@@ -105,6 +106,7 @@ def _plateau_metric() -> np.ndarray:
 
 
 EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
+    "cheat_sheet.in_small": lambda t: cheat_sheet.in_small("decays"),
     "curves.plot_curves": lambda t: curves.plot_curves({"a": np.linspace(1, 0, 50), "b": np.ones(50)}, title="two"),
     "curves.plot_curve": lambda t: curves.plot_curve(np.geomspace(0.1, 1e-4, 50), log=True),
     "cosine.best_and_final": lambda t: cosine.best_and_final(t["six"], ["constant", "CosineAnnealingLR"]),
@@ -187,6 +189,7 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
 }
 """One call per public figure function (module.function -> call)."""
 MORE: dict[str, Callable[[dict[str, Any]], Figure]] = {
+    "cheat_sheet.in_small, the recipes": lambda t: cheat_sheet.in_small("composing"),
     "results.plot_comparison, six long labels": lambda t: results.plot_comparison(t["candidates"]),
     "range_test.plot_range_test, two tests": lambda t: range_test.plot_range_test(t["ranges"]),
     "decay.curve_vs_torch, one scale": lambda t: decay.curve_vs_torch("StepLR", 100, step_size=10, gamma=0.5),

@@ -9,6 +9,8 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NUMBERED = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
+"""The series' class periods; the other notebook is ``cheat_sheet.ipynb``, a reference page they all link."""
 MAX_BYTES = 1_500_000  # retina (2x) PNGs: crisp on a projector, about 4x the bytes
 
 
@@ -21,8 +23,9 @@ def raises(cell) -> bool:
 
 
 def test_there_are_notebooks_numbered_from_00() -> None:
-    names = [p.name for p in NOTEBOOKS]
+    names = [p.name for p in NUMBERED]
     assert names and names[0].startswith("00_")
+    assert {p.name for p in NOTEBOOKS} - set(names) == {"cheat_sheet.ipynb"}, "only the cheat sheet is unnumbered"
     numbers = [int(re.match(r"(\d\d)_[a-z0-9_]+\.ipynb$", n).group(1)) for n in names]
     assert numbers == list(range(len(numbers))), f"notebooks must be numbered 00, 01, ... without gaps: {names}"
 
@@ -139,7 +142,7 @@ BLOG_QUOTES = ("[개념 정리] 스케쥴러란? Scheduler (딥러닝 학습)", 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_english_edition_links_the_glossary_and_the_cheat_sheet(path: Path) -> None:
     """The English edition is in English (the Korean one is notebooks/ko/); every notebook links the glossary,
-    and its summary links the cheat sheet."""
+    and each numbered notebook's summary links the cheat sheet."""
     nb = nbformat.read(path, as_version=4)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
     text = "\n".join(markdown)
@@ -148,8 +151,11 @@ def test_english_edition_links_the_glossary_and_the_cheat_sheet(path: Path) -> N
         english = english.replace(quote, "")
     assert not HANGUL.search(english), f"{path.name}: Korean text in the English edition (the Korean one is ko/)"
     assert "](glossary.md" in text, f"{path.name}: no link to the glossary (glossary.md)"
-    summary = [m for m in markdown if m.startswith("## Summary")]
-    assert summary and "](cheat_sheet.ipynb" in summary[-1], f"{path.name}: its summary does not link the cheat sheet"
+    if path in NUMBERED:
+        summary = [m for m in markdown if m.startswith("## Summary")]
+        assert summary and "](cheat_sheet.ipynb" in summary[-1], (
+            f"{path.name}: its summary does not link the cheat sheet"
+        )
 
 
 def test_the_glossary_covers_the_series() -> None:
