@@ -41,6 +41,7 @@ from lrutils.figures import (
     style,
     warmup,
 )
+from lrutils.training.range_compare import compare_rules
 
 MAX_PX = (720, 520)
 MIN_TEXT_PX = 10.0
@@ -71,12 +72,14 @@ def build_trained() -> dict[str, Any]:
     )
     tuning = lrutils.tune_lr([None, "OneCycleLR"], grid=(0.05, 0.1, 0.2), seeds=[1], epochs=2, progress=False)
     test = lrutils.lr_range_test(num_iter=100)
+    seeds = [test, lrutils.lr_range_test(num_iter=100, seed=1)]
     return {
+        "rules": compare_rules(seeds, epochs=2, progress=False),
         "six": six,
         "candidates": candidates,
         "tuning": tuning,
         "range": test,
-        "ranges": {"batch 40, seed 0": test, "batch 40, seed 1": lrutils.lr_range_test(num_iter=100, seed=1)},
+        "ranges": {"batch 40, seed 0": test, "batch 40, seed 1": seeds[1]},
         "history": {"constant 0.4": lrutils.train(None, epochs=2, lr=0.4), "StepLR": lrutils.train("StepLR", epochs=2)},
     }
 
@@ -166,8 +169,8 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
         _plateau_metric(), blog=True, shade=(39, 49), patience=10, factor=0.1
     ),
     "range_test.plot_range_test": lambda t: range_test.plot_range_test(t["range"]),
-    "range_test.rules_vs_tuning": lambda t: range_test.rules_vs_tuning(
-        t["range"], t["tuning"], {"min / 10 (suggestion)": 0.05, "steepest": 0.2, "minimum": 0.5}
+    "range_test.suggestions_trained": lambda t: range_test.suggestions_trained(
+        t["rules"], t["rules"].labels[1:-1], ["OneCycleLR, tuned lr", "constant, tuned lr"]
     ),
     "range_test.smoothing_start": lambda t: range_test.smoothing_start(t["range"], n=100),
     "restarts.rises_again": lambda t: restarts.rises_again(150),

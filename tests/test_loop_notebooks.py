@@ -27,7 +27,8 @@ def test_one_class_period(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", LOOP_NOTEBOOKS, ids=lambda p: p.name)
-def test_opening_setup_summary(path: Path) -> None:
+def test_opening_setup_and_summary(path: Path) -> None:
+    """The series' shape (the English edition; tests/test_notebook_hygiene.py checks it has no Korean)."""
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0].source
     assert re.match(r"# \d\d · .+\n", first) and "**What you will learn**" in first

@@ -6,6 +6,8 @@ exact and the same on every CPU.
 
 from __future__ import annotations
 
+import copy
+import math
 import warnings
 
 import numpy as np
@@ -22,6 +24,7 @@ from lrutils.training.loops import (
     LrRecorder,
     amp_run,
     batch,
+    batches_per_rank,
     checkpoint,
     describe_error,
     epochs_to_batches,
@@ -29,9 +32,13 @@ from lrutils.training.loops import (
     lr_table,
     plot_lr_grid,
     plot_lr_runs,
+    rank_loaders,
     resume_roundtrip,
     resume_with_last_epoch,
     run_steps,
+    samples_per_rank,
+    scaler_roundtrip,
+    step_like_accelerate,
     two_part_model,
 )
 
@@ -412,28 +419,188 @@ def test_gradscaler_skips_the_step_and_halves_the_scale_after_an_overflow() -> N
 
 
 def test_a_skipped_first_step_triggers_the_step_order_warning_and_shifts_the_schedule() -> None:
-    naive, caught = amp_run(warmup10, 12, overflow_at=[0, 6])
+    naive = amp_run(warmup10, 12, overflow_at=[0, 6])
     planned = lrutils.torch_lr_curve("LinearLR", 12, start_factor=0.1, total_iters=10)
-    assert len(caught.texts) == 1 and STEP_ORDER_WARNING in caught.texts[0]
-    assert np.array_equal(naive[:, 0], planned[[1, 2, 3, 4, 5, 7, 8, 9, 10, 11]])
+    assert len(naive.caught.texts) == 1 and STEP_ORDER_WARNING in naive.caught.texts[0]
+    assert np.array_equal(naive.lrs[:, 0], planned[[1, 2, 3, 4, 5, 7, 8, 9, 10, 11]])
+    assert naive.skipped == [0, 6] and naive.step_calls == 10
 
 
 def test_no_warning_when_no_step_is_skipped() -> None:
-    lrs, caught = amp_run(warmup10, 12)
-    assert caught.texts == [] and len(lrs) == 12
+    run = amp_run(warmup10, 12)
+    assert run.caught.texts == [] and len(run.lrs) == 12 and run.skipped == [] and run.step_calls == 12
 
 
 def test_skip_aware_loop_uses_every_planned_lr_in_order_and_ends_two_steps_short() -> None:
-    aware, caught = amp_run(warmup10, 12, overflow_at=[0, 6], skip_aware=True)
+    aware = amp_run(warmup10, 12, overflow_at=[0, 6], skip_aware=True)
     planned = lrutils.torch_lr_curve("LinearLR", 12, start_factor=0.1, total_iters=10)
-    assert caught.texts == [] and np.array_equal(aware[:, 0], planned[:10])
-    assert round(float(aware[-1, 0]), 3) == 0.091
+    assert aware.caught.texts == [] and np.array_equal(aware.lrs[:, 0], planned[:10])
+    assert round(float(aware.lrs[-1, 0]), 3) == 0.091
 
 
 def test_a_mid_run_skip_without_the_first_does_not_warn_but_still_shifts() -> None:
-    naive, caught = amp_run(warmup10, 12, overflow_at=[6])
+    naive = amp_run(warmup10, 12, overflow_at=[6])
     planned = lrutils.torch_lr_curve("LinearLR", 12, start_factor=0.1, total_iters=10)
-    assert caught.texts == [] and np.array_equal(naive[:, 0], planned[[0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11]])
+    assert naive.caught.texts == [] and np.array_equal(naive.lrs[:, 0], planned[[0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11]])
+
+
+def test_fused_optimizers_are_stepped_on_skipped_steps_and_the_order_warning_stays_silent() -> None:
+    naive = amp_run(warmup10, 12, overflow_at=[0, 6], make_optimizer=lambda p: torch.optim.AdamW(p, lr=0.1, fused=True))
+    planned = lrutils.torch_lr_curve("LinearLR", 12, start_factor=0.1, total_iters=10)
+    assert naive.step_calls == 12 and naive.skipped == [0, 6] and len(naive.lrs) == 10
+    assert naive.caught.texts == []  # the same shift as the plain loop, but nothing warns
+    assert np.array_equal(naive.lrs[:, 0], planned[[1, 2, 3, 4, 5, 7, 8, 9, 10, 11]])
+
+
+def test_the_skip_aware_loop_still_works_with_a_fused_optimizer() -> None:
+    aware = amp_run(
+        warmup10,
+        12,
+        overflow_at=[0, 6],
+        skip_aware=True,
+        make_optimizer=lambda p: torch.optim.AdamW(p, lr=0.1, fused=True),
+    )
+    planned = lrutils.torch_lr_curve("LinearLR", 12, start_factor=0.1, total_iters=10)
+    assert aware.step_calls == 12 and np.array_equal(aware.lrs[:, 0], planned[:10]) and aware.caught.texts == []
+
+
+def test_a_plain_adamw_skips_like_sgd() -> None:
+    run = amp_run(warmup10, 12, overflow_at=[0], make_optimizer=lambda p: torch.optim.AdamW(p, lr=0.1))
+    assert run.step_calls == 11 and run.skipped == [0] and len(run.caught.texts) == 1
+
+
+def test_amp_run_refuses_a_bad_optimizer_factory() -> None:
+    with pytest.raises(TypeError, match="make_optimizer"):
+        amp_run(warmup10, 2, make_optimizer="adamw")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="make_optimizer must return"):
+        amp_run(warmup10, 2, make_optimizer=lambda p: None)  # type: ignore[arg-type,return-value]
+
+
+def test_without_the_scalers_state_early_steps_are_skipped_again_after_resuming() -> None:
+    fresh = scaler_roundtrip(load_scaler_state=False)
+    loaded = scaler_roundtrip(load_scaler_state=True)
+    assert fresh.skipped_before == loaded.skipped_before == list(range(9))
+    assert fresh.saved_scale == loaded.saved_scale == 128.0
+    assert fresh.skipped_after == list(range(40, 47)) and fresh.final_scale == 512.0
+    assert loaded.skipped_after == [] and loaded.final_scale == 128.0
+    with pytest.raises(TypeError, match="load_scaler_state"):
+        scaler_roundtrip(load_scaler_state="yes")  # type: ignore[arg-type]
+
+
+def _largest_gradient(model: torch.nn.Module, index: int) -> float:
+    """The largest |value| of any gradient the float16 backward of :func:`overflow_loss` computes
+    (output, hidden activations, weights), in float64 and unscaled."""
+    from lrutils.training.loops.amp import overflow_batch
+
+    double = copy.deepcopy(model).double()
+    hidden = double[0](overflow_batch(index).double())
+    active = torch.relu(hidden)
+    out = double[2](active)
+    grads = torch.autograd.grad(out.pow(2).mean(), [out, active, hidden, *double.parameters()])
+    return max(float(g.abs().max()) for g in grads)
+
+
+def test_the_float16_overflows_are_far_from_the_threshold_so_every_cpu_skips_the_same_steps() -> None:
+    """Whether a step overflows is decided by the largest scaled gradient against float16's 65504: the
+    float64 estimate must say the same as the run, with at least 10 % to spare (rounding differences
+    between CPUs' float16 kernels are about 0.1 %)."""
+    from lrutils.training.loops.amp import overflow_loss, overflow_model
+
+    for load in (False, True):
+        model = overflow_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-5)
+        scaler = torch.amp.GradScaler("cpu")
+        for i in range(60):
+            if i == 40:  # resume as scaler_roundtrip does
+                scaler = torch.amp.GradScaler("cpu") if not load else scaler
+            scale = scaler.get_scale()
+            margin = math.log2(_largest_gradient(model, i) * scale / torch.finfo(torch.float16).max)
+            optimizer.zero_grad()
+            scaler.scale(overflow_loss(model, i)).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            assert (scaler.get_scale() < scale) == (margin > 0), i
+            assert abs(margin) > math.log2(1.1), (i, margin)
+
+
+def test_checkpoint_keeps_the_scalers_state_when_given_one() -> None:
+    model, optimizer = sgd()
+    scheduler = L.StepLR(optimizer, 3)
+    scaler = torch.amp.GradScaler("cpu", init_scale=128.0)
+    saved = checkpoint(model, optimizer, scheduler, 0, scaler=scaler)
+    assert saved["scaler"]["scale"] == 128.0 and "scaler" not in checkpoint(model, optimizer, scheduler, 0)
+    fresh = torch.amp.GradScaler("cpu")
+    fresh.load_state_dict(saved["scaler"])
+    assert fresh.get_scale() == 128.0
+    with pytest.raises(TypeError, match="scaler"):
+        checkpoint(model, optimizer, scheduler, 0, scaler={"scale": 1.0})  # type: ignore[arg-type]
+
+
+# --- data-parallel steps per rank ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 7, 100, 1000, 1001])
+@pytest.mark.parametrize("world", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_samples_and_batches_per_rank_are_torchs_distributed_sampler(n: int, world: int, drop_last: bool) -> None:
+    from torch.utils.data import DataLoader, DistributedSampler
+
+    for rank in range(world):
+        sampler = DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False, drop_last=drop_last)
+        assert len(sampler) == samples_per_rank(n, world, drop_last)
+        loader = DataLoader(range(n), batch_size=32, sampler=sampler)
+        assert len(loader) == batches_per_rank(n, world, 32, drop_last)
+
+
+def test_rank_loaders_pad_with_samples_from_the_start_and_cover_every_sample() -> None:
+    loaders = rank_loaders(100, 3, batch_size=8)
+    seen = [int(i) for loader in loaders for b in loader for i in b]
+    assert [len(loader) for loader in loaders] == [5, 5, 5] and len(seen) == 102
+    assert sorted(set(seen)) == list(range(100)) and sorted(seen)[:4] == [0, 0, 1, 1]
+    assert [list(loader)[-1].tolist() for loader in loaders] == [[96, 99], [97, 0], [98, 1]]
+
+
+def test_step_like_accelerate_steps_num_processes_times_and_stops_at_total_steps() -> None:
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    plain = L.LambdaLR(optimizer, lambda t: 1.0)
+    for _ in range(4):
+        optimizer.step()
+        step_like_accelerate(plain, 2)
+    assert plain.last_epoch == 8  # 2 processes: twice per optimizer step, as accelerate 1.15 did on 2 CPU processes
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    one_cycle = L.OneCycleLR(optimizer, max_lr=0.1, total_steps=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(4):
+            optimizer.step()
+            step_like_accelerate(one_cycle, 2)
+    assert one_cycle.last_epoch == 7  # 8 asked for; plain torch raises on the 8th
+    with pytest.raises(ValueError, match="Tried to step 8 times"):
+        one_cycle.step()
+    with pytest.raises(TypeError, match="scheduler"):
+        step_like_accelerate(optimizer, 2)
+    with pytest.raises(ValueError, match="num_processes"):
+        step_like_accelerate(plain, 0)
+
+
+def test_onecycle_sized_per_rank_under_accelerate_ends_its_cycle_halfway() -> None:
+    """Notebook 11: 2 ranks, 7 optimizer steps per epoch, 2 epochs. The lrs are those accelerate 1.15
+    gave on 2 CPU processes (recorded outside this venv, which has no accelerate)."""
+
+    def lrs(total: int) -> list[float]:
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        scheduler = L.OneCycleLR(optimizer, max_lr=0.1, total_steps=total)
+        out = []
+        for _ in range(14):
+            out.append(round(optimizer.param_groups[0]["lr"], 8))
+            optimizer.step()
+            step_like_accelerate(scheduler, 2)
+        return out
+
+    per_rank, unsplit = lrs(14), lrs(26)
+    assert per_rank[:7] == [0.004, 0.0703688, 0.09836475, 0.08117457, 0.05160277, 0.02139448, 0.0025476]
+    assert per_rank[7:] == [0.0025476] * 7  # the second epoch at the cycle's end, silently
+    assert unsplit[-3:] == [0.00655598, 0.00074345, 0.00074345] and max(unsplit) == 0.09893118
 
 
 # --- 4. parameter groups ---------------------------------------------------------------------------

@@ -226,6 +226,9 @@ def test_plot_returns_a_figure_and_marks_the_suggestion(default: RangeTestResult
     assert labels[0] == "smoothed loss" and any("suggestion" in label for label in labels)
     vertical = [line for line in ax.get_lines() if np.ptp(np.asarray(line.get_xdata(), float)) == 0]
     assert any(line.get_xdata()[0] == default.suggestion for line in vertical)
+    valley = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert len(valley) == 1 and valley[0].get_xdata()[0] == default.valley_lr
+    assert any(label.startswith("valley") for label in labels)
     both = plot_range_test({"a": default, "b": lr_range_test(seed=1)})
     assert len(both.legends[0].get_texts()) == 2
     assert plt.get_fignums() == before
@@ -300,3 +303,88 @@ def test_valley_is_fastais_rule_on_the_recorded_curve() -> None:
     r = lr_range_test(num_iter=100)
     assert r.valley_lr == r.lrs[valley_index(r.smoothed, r.num_iter)]
     assert r.lrs[r.num_iter // 10] <= r.valley_lr <= r.min_loss_lr  # inside the descent, before the minimum
+
+
+def fastai_valley_restated(lrs: np.ndarray, losses: np.ndarray, num_it: int) -> float:
+    """fastai's ``valley`` written as its loops run (trim, then an O(n^2) scan that updates the best
+    end inside the inner loop), independently of :func:`valley_index`: the two must agree."""
+    lrs, losses = lrs[num_it // 10 : -5], losses[num_it // 10 : -5]
+    n = len(losses)
+    lds = [1] * n
+    best_start = best_end = 0
+    for i in range(1, n):
+        for j in range(i):
+            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
+                lds[i] = lds[j] + 1
+            if lds[best_end] < lds[i]:
+                best_end, best_start = i, i - lds[i]
+    third = (best_end - best_start) / 3
+    return float(lrs[best_start + int(third) + int(third / 2)])
+
+
+def test_valley_index_agrees_with_fastais_loops_on_random_curves() -> None:
+    from lrutils.training.range_rules import smooth_losses, valley_index
+
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n = int(rng.integers(30, 200))
+        lrs = np.logspace(-5, 1, n)
+        curve = smooth_losses(np.cumsum(rng.normal(-0.01, 0.05, n)) + 2.0, 0.9)
+        assert lrs[valley_index(curve, n)] == fastai_valley_restated(lrs, curve, n)
+
+
+def test_valley_on_a_curve_that_never_falls_is_its_first_point_not_fastais_last() -> None:
+    from lrutils.training.range_rules import valley_index
+
+    n = 30
+    lrs = np.logspace(-5, 1, n)
+    curve = np.linspace(1.0, 2.0, n)
+    curve[n // 10 + 1] = curve[n // 10] - 0.01  # the only descent: the first two points after the trim
+    assert fastai_valley_restated(lrs, curve, n) == lrs[-6]  # fastai: index -1 of the trimmed lrs
+    assert valley_index(curve, n) == n // 10
+
+
+def test_compare_rules_trains_each_seeds_own_suggestion_on_that_seed() -> None:
+    from lrutils import TUNED_LR
+    from lrutils.training.range_compare import RULES, compare_rules
+
+    tests = [lr_range_test(seed=s, num_iter=40) for s in (3, 5)]
+    c = compare_rules(tests, epochs=2, progress=False)
+    assert c.baseline == "OneCycleLR, tuned lr" and c.seeds == [3, 5]
+    for label, attribute in RULES.items():
+        runs = c[f"OneCycleLR at {label}"]
+        assert [h.name for h in runs] == ["OneCycleLR", "OneCycleLR"]
+        assert [h.base_lr for h in runs] == [getattr(t, attribute) for t in tests]
+    assert [h.base_lr for h in c["OneCycleLR, tuned lr"]] == [TUNED_LR["OneCycleLR"]] * 2
+    assert [h.name for h in c["constant, tuned lr"]] == [None, None]
+    # the same run as lrutils.train on that seed at that lr: the range test's seed is the training seed
+    alone = train("OneCycleLR", epochs=2, seed=5, lr=tests[1].valley_lr)
+    assert alone == c["OneCycleLR at the valley"][1]
+
+
+@pytest.mark.parametrize(
+    ("tests", "kwargs", "error", "words"),
+    [
+        ("one", {}, TypeError, "list of range test"),
+        ([], {}, TypeError, "list of range test"),
+        (["x"], {}, TypeError, "range test results"),
+        ("batch80", {}, ValueError, "batch size"),
+        ("twice", {}, ValueError, "different seeds"),
+        ("ok", {"name": "CyclicLR"}, ValueError, "tuned"),
+        ("ok", {"rules": {"x": "nope"}}, ValueError, "rules"),
+        ("ok", {"rules": {}}, TypeError, "rules"),
+        ("ok", {"epochs": 0}, ValueError, "epochs"),
+    ],
+)
+def test_compare_rules_refuses_what_it_cannot_train(tests: Any, kwargs: dict, error: type, words: str) -> None:
+    from lrutils.training.range_compare import compare_rules
+
+    one = lr_range_test(num_iter=20)
+    made = {
+        "one": one,
+        "batch80": [lr_range_test(num_iter=20, batch_size=80)],
+        "twice": [one, one],
+        "ok": [one],
+    }
+    with pytest.raises(error, match=words):
+        compare_rules(made.get(tests, tests) if isinstance(tests, str) else tests, progress=False, **kwargs)

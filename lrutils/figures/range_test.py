@@ -7,19 +7,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ._draw import legend_below
-from .style import BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale, looks_for
+from .style import BLACK, BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
+    from ..training.comparison import Comparison
     from ..training.range_test import RangeTestResult
-    from ..training.tuning import Tuning
 
 
 def uncorrected_average(losses: np.ndarray, beta: float) -> np.ndarray:
@@ -60,41 +60,47 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     return fig
 
 
-def rules_vs_tuning(
-    result: RangeTestResult, tuning: Tuning, marks: Mapping[str, float], xlim: tuple[float, float] = (0.01, 3.0)
-) -> Figure:
-    """Top: the range test's smoothed loss against the lr. Bottom: the mean final validation loss of each
-    schedule of an lr sweep (``tuning``) against the same lr axis. Vertical lines at ``marks``
-    (label -> lr, e.g. the suggestion and the steepest point), so one sees where each rule lands on
-    the curve of real 30-epoch training.
+def _final_losses(histories: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(lr, final val loss) of the runs that did not fail."""
+    kept = [h for h in histories if not h.failed]
+    return np.array([h.base_lr for h in kept]), np.array([h.val_loss[-1] for h in kept])
 
-    >>> from lrutils import tune_lr
+
+def suggestions_trained(comparison: Comparison, rules: Sequence[str], references: Sequence[str]) -> Figure:
+    """Where each rule's suggestions landed and what they trained to: one point per seed at the lr the
+    rule suggested on that seed (x, log scale) and the final validation loss of that run (y), one
+    marker per rule; ``references`` (runs at one lr on every seed, e.g. the tuned ones) as horizontal
+    lines at their mean. Runs that failed are left out and counted in the legend.
+
+    >>> from lrutils.training.range_compare import compare_rules
     >>> from lrutils.training.range_test import lr_range_test
-    >>> t = tune_lr(["OneCycleLR"], grid=(0.05, 0.1), seeds=[1], epochs=2, progress=False)
-    >>> len(rules_vs_tuning(lr_range_test(num_iter=30), t, {"min / 10": 0.05}).axes)
-    2
+    >>> c = compare_rules([lr_range_test(seed=s, num_iter=30) for s in (0, 1)], epochs=1, progress=False)
+    >>> fig = suggestions_trained(c, c.labels[1:-1], [c.labels[0], c.labels[-1]])
+    >>> len(fig.axes[0].lines)
+    5
     """
-    fig = Figure(figsize=(MAX_WIDTH, 4.9), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1.0, 1.2))
-    inside = (result.lrs >= xlim[0]) & (result.lrs <= xlim[1])
-    top.plot(result.lrs[inside], result.smoothed[inside], color=BLUE)
-    top.set(ylabel="smoothed loss", title=f"range test (one run of {len(result.lrs)} batches)")
-    grid = np.array(tuning.grid)
-    looks = looks_for(tuning.labels)
-    for label in tuning.labels:
-        losses = np.array([tuning.mean_loss(label, lr) for lr in tuning.grid])
-        ok = np.isfinite(losses)
-        bottom.plot(grid[ok], losses[ok], marker=looks[label].marker, label=f"{label} (sweep)", **looks[label].line())
-    log_scale(bottom, "x")
-    bottom.set(xlabel="learning rate (peak lr for OneCycleLR, log scale)", ylabel="mean final val loss")
-    bottom.set_title(f"30-epoch training, mean over tuning seeds {tuning.seeds}")
-    styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
-    for k, (label, lr) in enumerate(marks.items()):
-        for ax in (top, bottom):
-            ax.axvline(lr, color="grey", linestyle=styles[k % len(styles)], linewidth=1.4)
-        bottom.plot([], [], color="grey", linestyle=styles[k % len(styles)], label=f"{label}: {lr:.3g}")
-    bottom.set_xlim(*xlim)
-    legend_below(fig, *bottom.get_legend_handles_labels())
+    fig = Figure(figsize=(MAX_WIDTH, 4.3), layout="constrained")
+    ax = fig.subplots()
+    for i, label in enumerate(rules):
+        histories = comparison.runs[label]
+        lrs, losses = _final_losses(histories)
+        failed = len(histories) - len(lrs)
+        span = f"lr {lrs.min():.2g} to {lrs.max():.2g}" if len(lrs) else "every run failed"
+        tag = f"{label}: {span}" + (f" ({failed} failed)" if failed else "")
+        look = fallback_look(i)
+        ax.plot(lrs, losses, markersize=8, mec="white", alpha=0.9, label=tag, **look.points())
+    for k, label in enumerate(references):
+        lrs, losses = _final_losses(comparison.runs[label])
+        lr_text = f"{lrs[0]:g}" if len(set(lrs.tolist())) == 1 else "several lrs"
+        ax.axhline(
+            float(np.mean(losses)), color=BLACK, linestyle=("--", ":")[k % 2], linewidth=1.6,
+            label=f"{label} ({lr_text}): mean {np.mean(losses):.4f}",
+        )  # fmt: skip
+    log_scale(ax, "x")
+    ax.set(xlabel="suggested peak lr on that seed (log scale)", ylabel="final val loss of that seed")
+    n = len(comparison.runs[rules[0]]) if rules else 0
+    ax.set_title(f"each seed's range test, trained at its suggestion ({n} seeds)")
+    legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
 
@@ -106,16 +112,17 @@ def _is_result(value: object) -> bool:
 def plot_range_test(
     results: RangeTestResult | Mapping[str, RangeTestResult], title: str = "learning-rate range test"
 ) -> Figure:
-    """Draw smoothed loss vs lr (log x), the raw loss faint, both suggestions marked.
+    """Draw smoothed loss vs lr (log x), the raw loss faint, and where each rule lands.
 
-    ``results`` is one result or a dict ``{label: result}`` to overlay several tests. The
-    steepest point is a circle, ``min_loss_lr / 10`` (the suggestion) a vertical dashed line,
-    the minimum a cross, and where the test stopped early a short grey dotted line.
+    ``results`` is one result or a dict ``{label: result}`` to overlay several tests. On the
+    smoothed curve: the steepest point a circle, fastai's valley a diamond, the minimum a cross;
+    ``min_loss_lr / 10`` (the suggestion) a vertical dashed line, and where the test stopped early
+    a grey dotted line.
 
     >>> from lrutils.training.range_test import lr_range_test
     >>> fig = plot_range_test(lr_range_test(num_iter=30))
-    >>> len(fig.axes)
-    1
+    >>> len(fig.axes), fig.axes[0].get_legend_handles_labels()[1][2].startswith("valley")
+    (1, True)
     """
     if _is_result(results):
         items = {"": results}
@@ -130,17 +137,18 @@ def plot_range_test(
     looks = [fallback_look(i) for i in range(len(items))]
     stopped = False
     for look, (label, r) in zip(looks, items.items(), strict=True):
-        k = int(np.searchsorted(r.lrs, r.steepest_lr))
         if single:
-            tags = ("smoothed loss", f"steepest {r.steepest_lr:.2e}", f"min {r.min_loss_lr:.2e}")
-            tags += (f"min / 10 {r.suggestion:.2e} (suggestion)",)
+            tags = ("smoothed loss", f"steepest {r.steepest_lr:.2e}", f"valley {r.valley_lr:.2e} (fastai's default)")
+            tags += (f"min {r.min_loss_lr:.2e}", f"min / 10 {r.suggestion:.2e} (suggestion)")
         else:  # one legend entry per test: the markers mean the same for every colour (see the title)
-            tags = (f"{label}: steepest {r.steepest_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None)
+            tags = (f"{label}: valley {r.valley_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None, None)
         ax.plot(r.lrs, r.losses, color=look.color, alpha=0.25, linewidth=0.8)
         ax.plot(r.lrs, r.smoothed, linewidth=2, label=tags[0], **look.line())
-        ax.plot([r.steepest_lr], [r.smoothed[k]], "o", color=look.color, markersize=8, label=tags[1])
-        ax.plot([r.min_loss_lr], [r.best_loss], "x", color=look.color, markersize=9, mew=2, label=tags[2])
-        ax.axvline(r.suggestion, color=look.color, linestyle="--", linewidth=1.2, label=tags[3])
+        for lr, marker, tag in ((r.steepest_lr, "o", tags[1]), (r.valley_lr, "D", tags[2])):
+            k = int(np.searchsorted(r.lrs, lr))
+            ax.plot([lr], [r.smoothed[k]], marker, color=look.color, markersize=8, mec="white", label=tag)
+        ax.plot([r.min_loss_lr], [r.best_loss], "x", color=look.color, markersize=9, mew=2, label=tags[3])
+        ax.axvline(r.suggestion, color=look.color, linestyle="--", linewidth=1.2, label=tags[4])
         if r.diverged_lr is not None:
             ax.axvline(r.diverged_lr, color=GREY, linestyle=":", linewidth=1.2)
             stopped = True
@@ -153,7 +161,9 @@ def plot_range_test(
     ax.grid(alpha=0.3, which="both")
     handles, labels = ax.get_legend_handles_labels()
     if not single:  # what the marks mean, once for every test; "stopped" only if a test stopped
-        title += "\n(o steepest, x minimum, dashed: min / 10" + (", dotted: stopped)" if stopped else ")")
+        title += "\n(o steepest, diamond valley, x minimum, dashed min / 10" + (
+            ", dotted: stopped)" if stopped else ")"
+        )
     elif stopped:
         handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=1.2))
         labels.append("where the test stopped")
@@ -163,4 +173,4 @@ def plot_range_test(
     return fig
 
 
-__all__ = ["plot_range_test", "rules_vs_tuning", "smoothing_start", "uncorrected_average"]
+__all__ = ["plot_range_test", "smoothing_start", "suggestions_trained", "uncorrected_average"]

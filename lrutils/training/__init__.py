@@ -8,7 +8,9 @@
   settings in :mod:`~lrutils.training.demo`, their arguments checked in :mod:`~lrutils.training.arguments`;
 - :mod:`~lrutils.training.comparison`: :class:`Comparison` and its tables; :mod:`~lrutils.training.tuning`:
   :class:`Tuning`, an lr sweep; :mod:`~lrutils.training.metrics`: what they measure;
-- :mod:`~lrutils.training.range_test`: the learning-rate range test;
+- :mod:`~lrutils.training.range_test`: the learning-rate range test (its sweep in
+  :mod:`~lrutils.training.range_sweep`, its rules in :mod:`~lrutils.training.range_rules`); how well each
+  rule's suggestion trains: :mod:`~lrutils.training.range_compare`;
 - :mod:`~lrutils.training.loops`: the raw-torch training loop around a scheduler (notebooks 11-12).
 
 Layer 3: imports :mod:`lrutils.curves`, :mod:`lrutils.figures` (results draw themselves) and

@@ -88,7 +88,9 @@ def valley_index(smoothed: np.ndarray, num_iter: int) -> int:
     descending stretch of the smoothed loss (:func:`longest_descent_lengths`: it ends at the first
     point with the longest descent, and starts that many points earlier), and suggest the point a third
     plus a sixth of the way along it, about halfway. Re-stated from fastai's algorithm
-    (``fastai/callback/schedule.py``, Apache-2.0), not copied.
+    (``fastai/callback/schedule.py``, Apache-2.0), not copied. One deliberate difference: when the
+    longest descent is only the first two points of a curve that never falls again, fastai's index
+    is -1, which Python reads as the *last* lr of the sweep; here it is the first point.
 
     >>> curve = np.concatenate([np.full(10, 2.0), np.linspace(2.0, 0.5, 60), np.linspace(0.5, 3.0, 30)])
     >>> valley_index(curve, 100)

@@ -23,22 +23,12 @@ Run = tuple[torch.nn.Module, torch.optim.Optimizer, Any]
 """``(model, optimizer, scheduler)``: what ``start()`` and ``resume(checkpoint)`` return."""
 
 
-def checkpoint(model: torch.nn.Module, optimizer: torch.optim.Optimizer, scheduler: Any, step: int) -> dict[str, Any]:
-    """The usual checkpoint dict, passed through ``torch.save`` and ``torch.load`` as a file would be.
+def through_a_file(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` passed through ``torch.save`` and ``torch.load`` (``weights_only``, the default), as a file would be.
 
-    Keys: ``"model"``, ``"optimizer"``, ``"scheduler"`` (their ``state_dict()``) and ``"step"``.
-
-    >>> model = two_part_model()
-    >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    >>> sorted(checkpoint(model, opt, torch.optim.lr_scheduler.StepLR(opt, 3), step=0))
-    ['model', 'optimizer', 'scheduler', 'step']
+    >>> through_a_file({"step": 3, "scale": 128.0})
+    {'step': 3, 'scale': 128.0}
     """
-    state = {
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict(),
-        "step": ParamSpec("step", "int", REQUIRED, low=0).check(step),
-    }
     buffer = io.BytesIO()
     torch.save(state, buffer)
     buffer.seek(0)
@@ -53,6 +43,39 @@ def checkpoint(model: torch.nn.Module, optimizer: torch.optim.Optimizer, schedul
                 where=", ".join(where) or "somewhere in a state_dict",
             )
         ) from None
+
+
+def checkpoint(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any,
+    step: int,
+    scaler: torch.amp.GradScaler | None = None,
+) -> dict[str, Any]:
+    """The usual checkpoint dict, passed through ``torch.save`` and ``torch.load`` as a file would be.
+
+    Keys: ``"model"``, ``"optimizer"``, ``"scheduler"`` (their ``state_dict()``) and ``"step"``;
+    with mixed precision also ``"scaler"``, the ``GradScaler``'s ``state_dict()`` (its scale).
+
+    >>> model = two_part_model()
+    >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    >>> sorted(checkpoint(model, opt, torch.optim.lr_scheduler.StepLR(opt, 3), step=0))
+    ['model', 'optimizer', 'scheduler', 'step']
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(opt, 3)
+    >>> checkpoint(model, opt, scheduler, 0, scaler=torch.amp.GradScaler("cpu"))["scaler"]["scale"]
+    65536.0
+    """
+    state = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "step": ParamSpec("step", "int", REQUIRED, low=0).check(step),
+    }
+    if scaler is not None:
+        if not isinstance(scaler, torch.amp.GradScaler):
+            raise TypeError(tr("scaler must be a torch.amp.GradScaler or None, got {kind}", kind=type(scaler).__name__))
+        state["scaler"] = scaler.state_dict()
+    return through_a_file(state)
 
 
 def _numpy_values(value: Any, path: str = "") -> list[str]:
@@ -235,4 +258,5 @@ __all__ = [
     "checkpoint",
     "resume_roundtrip",
     "resume_with_last_epoch",
+    "through_a_file",
 ]

@@ -24,7 +24,9 @@ class LrRecorder:
     """Record every param group's lr each time ``optimizer.step()`` really runs.
 
     Use it as a context manager; ``lrs`` is an array of shape ``(steps, param groups)``. A step
-    that ``GradScaler`` skips never calls ``optimizer.step()``, so it leaves no row.
+    that ``GradScaler`` skips never calls ``optimizer.step()``, so it leaves no row, except with a
+    fused optimizer (``fused=True``): ``scaler.step`` always calls its ``optimizer.step()`` and the
+    kernel skips the update, so that call leaves a row (see :func:`~lrutils.training.loops.amp.amp_run`).
 
     >>> w = torch.zeros(1, requires_grad=True)
     >>> opt = torch.optim.SGD([w], lr=0.1)
