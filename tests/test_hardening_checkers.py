@@ -68,7 +68,6 @@ def _adds_a_param_group(optimizer):
 
 
 LOOP_CHECKERS = [
-    ("intro", "check_epoch_loop"),
     ("step_decay", "check_step_lr_loop"),
     ("exponential_decay", "check_per_batch_loop"),
     ("cosine", "check_per_batch_loop"),
