@@ -61,7 +61,7 @@ CHECKERS: dict[str, Checker] = {
     ),
     "step_decay.check_lr_at_epoch_25": Checker("number", 0.025, (-1.0, 0.0, 1e300)),
     "step_decay.check_reach_target": Checker("pair", (30, 0.1), ((0, 0.1), (-5, 0.1), (30, 0.0), (30, 1.5))),
-    "step_decay.check_first_halved_epoch": Checker("whole", 9, (-1, 10**9)),
+    "step_decay.check_wrong_order_epoch": Checker("whole", 79, (-1, 10**9)),
     "exponential_decay.check_halving_gamma": Checker("number", 0.5**0.1, (0.0, -1.0, 2.0, 1e300), name="gamma"),
     "exponential_decay.check_epochs_below": Checker("whole", 90, (-5, 10**9, 1e300)),
     "cosine.check_midpoint_lr": Checker("number", 0.0505, (-1.0, 1e300)),
