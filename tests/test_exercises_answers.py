@@ -41,12 +41,27 @@ class Checker:
 
 
 HUGE = 10**400
+
+
+def _reading_comparison() -> Any:
+    """Notebook 00's two constants, short: the comparison ``intro.check_paired_interval`` reads its truth from."""
+    from lrutils import Setup, compare
+    from lrutils.exercises.intro import BASE, SMALL
+
+    return compare({SMALL: Setup(None, 0.025), BASE: Setup(None, 0.1)}, epochs=2, seeds=3, progress=False)
+
+
+READING = _reading_comparison()
+READ = READING.with_baseline("constant 0.1").paired("small constant 0.025", "train_loss").difference
 CHECKERS: dict[str, Checker] = {
     "intro.check_diverging_lrs": Checker("numbers", [0.09, 0.15], ([0.5], [-1.0], [0.05, 0.59], [])),
     "intro.check_loop_order": Checker("letters", "CEBDA", ("", "ABCD", "ABCDEE", "ABCDF", "XYZ", ["A"])),
+    "intro.check_paired_interval": Checker(
+        "numbers", [READ.low, READ.high], ([], [0.0], [1.0, 0.0], [0.0, 1.0]), extra=(READING,)
+    ),
     "step_decay.check_lr_at_epoch_25": Checker("number", 0.025, (-1.0, 0.0, 1e300)),
     "step_decay.check_reach_target": Checker("pair", (30, 0.1), ((0, 0.1), (-5, 0.1), (30, 0.0), (30, 1.5))),
-    "step_decay.check_first_halved_epoch": Checker("whole", 9, (-1, 10**9)),
+    "step_decay.check_wrong_order_epoch": Checker("whole", 79, (-1, 10**9)),
     "exponential_decay.check_halving_gamma": Checker("number", 0.5**0.1, (0.0, -1.0, 2.0, 1e300), name="gamma"),
     "exponential_decay.check_epochs_below": Checker("whole", 90, (-5, 10**9, 1e300)),
     "cosine.check_midpoint_lr": Checker("number", 0.0505, (-1.0, 1e300)),
@@ -85,7 +100,6 @@ CHECKERS: dict[str, Checker] = {
     **{
         f"{module}.{name}": Checker("function", name="loop")
         for module, name in [
-            ("intro", "check_epoch_loop"),
             ("step_decay", "check_step_lr_loop"),
             ("exponential_decay", "check_per_batch_loop"),
             ("cosine", "check_per_batch_loop"),

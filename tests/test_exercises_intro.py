@@ -6,20 +6,21 @@ import re
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
-import torch
 
+import lrutils
 from lrutils.curves import surface
 from lrutils.exercises import Verdict, intro
 from lrutils.exercises.intro import (
+    BASE,
     CANDIDATE_LRS,
     EXERCISE_CURVATURE,
     LOOP_LINES,
+    METRIC,
+    SMALL,
     check_diverging_lrs,
-    check_epoch_loop,
     check_loop_order,
-    intended_epoch_loop_lrs,
+    check_paired_interval,
 )
 
 # --- which learning rates diverge -----------------------------------------------------------------
@@ -115,57 +116,82 @@ def test_loop_wrong_letters_are_a_not_yet_that_names_them(bad, problem):
     assert not verdict.correct and "exactly once" in verdict.message and problem in verdict.message
 
 
-# --- writing the loop: a per-epoch scheduler in a loop over batches ------------------------------
+# --- reading a comparison: the paired interval -------------------------------------------------------
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00_what_is_a_scheduler.ipynb"
 
 
-def exponential_loop(where: str):
-    """ExponentialLR(gamma=0.5), 3 epochs of 4 batches, with scheduler.step() at ``where``."""
-
-    def loop(optimizer):
-        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
-        for _epoch in range(3):
-            if where == "epoch start":
-                scheduler.step()
-            for _batch in range(4):
-                optimizer.step()
-                if where == "every batch":
-                    scheduler.step()
-            if where == "epoch end":
-                scheduler.step()
-
-    return loop
+@pytest.fixture(scope="module")
+def small_comparison():
+    """The two constants of notebook 00 (plus the cosine run, as in the notebook), short and on 4 seeds."""
+    setups = {
+        SMALL: lrutils.Setup(None, 0.025),
+        BASE: lrutils.Setup(None, 0.1),
+        "cosine 0.1 -> 0": lrutils.Setup("CosineAnnealingLR", 0.1),
+    }
+    return lrutils.compare(setups, epochs=3, seeds=4, baseline=BASE, progress=False)
 
 
-def test_epoch_loop_right_answer_passes():
-    verdict = check_epoch_loop(exponential_loop("epoch end"))
-    assert verdict.correct and "all 12 optimizer steps" in verdict.message
-    assert intended_epoch_loop_lrs().tolist() == [0.1] * 4 + [0.05] * 4 + [0.025] * 4
+def truth(c):
+    return c.paired(SMALL, METRIC)
 
 
-@pytest.mark.parametrize(
-    ("where", "phrase"),
-    [
-        ("every batch", "inside the batch loop"),
-        ("epoch start", "start of each epoch, before the batches"),
-        ("never", "never changed"),
-    ],
-)
-def test_epoch_loop_typical_mistakes_are_named(where, phrase):
-    verdict = check_epoch_loop(exponential_loop(where))
-    assert not verdict.correct
-    assert phrase in verdict.message
+def test_the_paired_interval_is_right_and_its_reading_follows_the_rule(small_comparison):
+    p = truth(small_comparison)
+    d = p.difference
+    verdict = check_paired_interval([d.low, d.high], small_comparison)
+    assert verdict.correct
+    expected = "excludes 0" if p.clear else "contains 0"
+    assert expected in verdict.message
+    rounded = [round(d.low, 3), round(d.high, 3)]
+    assert check_paired_interval(rounded, small_comparison).correct
 
 
-def test_epoch_loop_placeholder_and_crash():
-    assert repr(check_epoch_loop(None)).startswith("not yet: no loop yet")
+def test_the_paired_interval_does_not_depend_on_the_comparisons_baseline(small_comparison):
+    d = truth(small_comparison).difference
+    assert check_paired_interval([d.low, d.high], small_comparison.with_baseline(SMALL)).correct
 
-    def crashing(optimizer):
-        raise RuntimeError("boom")
 
-    verdict = check_epoch_loop(crashing)
-    assert not verdict.correct and "RuntimeError: boom" in verdict.message
+def test_the_reversed_difference_says_which_way_round(small_comparison):
+    d = truth(small_comparison).difference
+    verdict = check_paired_interval([-d.high, -d.low], small_comparison)
+    assert not verdict.correct and "subtracts the baseline" in verdict.message
+
+
+@pytest.mark.parametrize("label", [SMALL, BASE])
+def test_an_unpaired_interval_from_the_table_is_named(small_comparison, label):
+    own = small_comparison.summary(label, METRIC)
+    verdict = check_paired_interval([own.low, own.high], small_comparison)
+    assert not verdict.correct and f"the interval of {label} alone" in verdict.message
+
+
+def test_the_validation_loss_interval_is_named(small_comparison):
+    other = small_comparison.paired(SMALL, "val_loss").difference
+    verdict = check_paired_interval([other.low, other.high], small_comparison)
+    assert not verdict.correct and "final validation loss" in verdict.message
+
+
+@pytest.mark.parametrize(("answer", "phrase"), [([0.2, 0.1], "lower end comes first"), ([1, 2, 3], "got 3")])
+def test_malformed_intervals_are_a_not_yet(small_comparison, answer, phrase):
+    verdict = check_paired_interval(answer, small_comparison)
+    assert not verdict.correct and phrase in verdict.message
+
+
+def test_the_result_must_be_the_notebooks_comparison(small_comparison):
+    with pytest.raises(TypeError, match="^result must be the comparison c"):
+        check_paired_interval([0.0, 0.1], "c")
+    only_cosine = lrutils.compare(["CosineAnnealingLR"], epochs=2, seeds=2, progress=False)
+    with pytest.raises(ValueError, match="^result must hold the runs labelled .*; missing 'small constant 0.025' and"):
+        check_paired_interval([0.0, 0.1], only_cosine)
+
+
+def test_on_the_notebooks_comparison_the_reading_names_the_overlap():
+    """The notebook's own numbers: the two constants' training losses overlap and the paired interval excludes 0."""
+    setups = {SMALL: lrutils.Setup(None, 0.025), BASE: lrutils.Setup(None, 0.1)}
+    c = lrutils.compare(setups, baseline=BASE, progress=False)
+    d = truth(c).difference
+    message = check_paired_interval([d.low, d.high], c).message
+    assert "clearly higher" in message and "overlap" in message
 
 
 def solution_code(path: Path, marker: str) -> str:
@@ -176,7 +202,7 @@ def solution_code(path: Path, marker: str) -> str:
     raise AssertionError(f"no hidden solution with {marker!r} in {path.name}")
 
 
-def test_the_notebooks_hidden_solution_passes_its_check():
-    namespace = {"torch": torch, "np": np, "intro": intro}
-    exec(solution_code(NOTEBOOK, "ExponentialLR"), namespace)  # noqa: S102 - our own notebook's solution
-    assert check_epoch_loop(namespace["loop"]).correct
+def test_the_notebooks_hidden_solution_passes_its_check(small_comparison):
+    namespace = {"c": small_comparison, "intro": intro}
+    exec(solution_code(NOTEBOOK, "check_paired_interval"), namespace)  # noqa: S102 - our own notebook's solution
+    assert check_paired_interval(namespace["answer"], small_comparison).correct

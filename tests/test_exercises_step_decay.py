@@ -6,12 +6,13 @@ import pytest
 import torch
 from conftest import run_hidden_solutions
 
+import lrutils
 from lrutils.exercises import Verdict
 from lrutils.exercises.step_decay import (
-    check_first_halved_epoch,
     check_lr_at_epoch_25,
     check_reach_target,
     check_step_lr_loop,
+    check_wrong_order_epoch,
     intended_step_lr_loop,
     wrong_order_lrs,
 )
@@ -39,7 +40,7 @@ def test_lr_at_epoch_25_wrong(answer: float, hint: str) -> None:
 
 
 def test_placeholders_are_polite() -> None:
-    for verdict in (check_lr_at_epoch_25(None), check_reach_target(None, None), check_first_halved_epoch(None)):
+    for verdict in (check_lr_at_epoch_25(None), check_reach_target(None, None), check_wrong_order_epoch(None)):
         assert not verdict.correct and "no answer yet" in verdict.message
         assert repr(verdict).startswith("not yet: ")
 
@@ -86,17 +87,20 @@ def test_lr_at_epoch_25_bad_input(answer: object, error: type) -> None:
 
 
 def test_wrong_order_moves_everything_one_epoch_early() -> None:
-    used = wrong_order_lrs(21)
-    assert used[:9] == [0.1] * 9 and used[9] == 0.05 and used[19] == 0.025
+    used = wrong_order_lrs(90)
+    right_order = lrutils.torch_lr_curve("MultiStepLR", 91, base_lr=0.1, milestones=[30, 80], gamma=0.1)
+    assert used == right_order[1:].tolist()  # epoch t trains with the right order's value for t + 1
+    assert used[28] == 0.1 and used[29] < 0.1 and used[78] > 1.5e-3 and used[79] < 1.5e-3
 
 
-def test_first_halved_epoch() -> None:
-    assert check_first_halved_epoch(9).correct
-    assert "correct order" in check_first_halved_epoch(10).message
-    assert "earlier, not later" in check_first_halved_epoch(11).message
-    assert not check_first_halved_epoch(3)
-    assert check_first_halved_epoch(9.0).correct  # type: ignore[arg-type]
-    assert "whole number" in check_first_halved_epoch(9.5).message  # type: ignore[arg-type]
+def test_wrong_order_epoch() -> None:
+    assert check_wrong_order_epoch(79).correct
+    assert "right for the correct order" in check_wrong_order_epoch(80).message
+    assert "earlier, not later" in check_wrong_order_epoch(81).message
+    assert "first cut" in check_wrong_order_epoch(29).message
+    assert not check_wrong_order_epoch(3)
+    assert check_wrong_order_epoch(79.0).correct  # type: ignore[arg-type]
+    assert "whole number" in check_wrong_order_epoch(79.5).message  # type: ignore[arg-type]
 
 
 # --- exercise 4: the learner's raw-torch loop (StepLR once per epoch, after the batches) -------------------

@@ -1,5 +1,5 @@
-"""Self-checks for notebook 00 (what a scheduler is): a diverging learning rate, the training loop's order,
-and a per-epoch scheduler in a loop over batches.
+"""Self-checks for notebook 00 (what a scheduler is): a diverging learning rate, a paired interval read
+from the notebook's comparison over seeds, and the training loop's order.
 
 >>> check_diverging_lrs([0.09, 0.15])
 right: 0.09 and 0.15 diverge: the steep direction is multiplied by |1 - lr * 25| > 1 at every step.
@@ -15,9 +15,10 @@ import numpy as np
 
 from ..curves.surface import descend, max_stable_lr
 from ..text.i18n import tr
+from ..training.comparison import Comparison
+from ..training.stats import Paired
 from . import Verdict
 from .answers import answer_check, joined, letters, numbers
-from .loop_check import check_loop, epoch_mistakes, per_epoch_lrs
 
 EXERCISE_CURVATURE = (1.0, 25.0)
 """The bowl of the first exercise: f = (x^2 + 25 y^2) / 2, so plain gradient descent diverges above 2/25 = 0.08."""
@@ -169,54 +170,154 @@ def check_loop_order(answer: object) -> Verdict:
     )
 
 
-EPOCHS = 3
-BATCHES = 4
-GAMMA = 0.5
-"""The loop exercise: ``ExponentialLR(optimizer, gamma=0.5)`` stepped once per epoch, 3 epochs of 4 batches."""
+SMALL = "small constant 0.025"
+BASE = "constant 0.1"
+METRIC = "train_loss"
+"""The reading exercise: the paired difference ``SMALL - BASE`` in training loss, from notebook 00's comparison."""
+TOLERANCE = 5e-4
+"""How far each end of an answered interval may be from the truth (answers rounded to 3 decimals pass)."""
 
 
-def intended_epoch_loop_lrs() -> np.ndarray:
-    """The lr of each of the 12 optimizer steps: 0.1 for the first epoch's 4 batches, then 0.05, then 0.025.
-
-    >>> intended_epoch_loop_lrs().tolist()
-    [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025]
-    """
-    return per_epoch_lrs("ExponentialLR", EPOCHS, BATCHES, gamma=GAMMA)
+def _interval_text(low: float, high: float) -> str:
+    return f"[{low:+.4f}, {high:+.4f}]"
 
 
-def check_epoch_loop(loop: object) -> Verdict:
-    """Check the learner's ``loop(optimizer)``: ``ExponentialLR(gamma=0.5)`` over 3 epochs of 4 batches,
-    ``optimizer.step()`` for every batch and ``scheduler.step()`` once per epoch, after the batches.
+def _close(answer: list[float], low: float, high: float) -> bool:
+    return abs(answer[0] - low) <= TOLERANCE and abs(answer[1] - high) <= TOLERANCE
 
-    >>> import torch
-    >>> def loop(optimizer):
-    ...     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
-    ...     for epoch in range(3):
-    ...         for batch in range(4):
-    ...             optimizer.step()
-    ...         scheduler.step()
-    >>> check_epoch_loop(loop).correct
+
+def _the_comparison(result: object) -> Comparison:
+    """``result`` if it is a comparison holding both constants, else a clear error."""
+    if not isinstance(result, Comparison):
+        raise TypeError(
+            tr(
+                "result must be the comparison c of this notebook (from lrutils.compare), got {kind}",
+                kind=type(result).__name__,
+            )
+        )
+    missing = [label for label in (SMALL, BASE) if label not in result.runs]
+    if missing:
+        raise ValueError(
+            tr(
+                "result must hold the runs labelled {labels}; missing {missing}",
+                labels=joined([repr(SMALL), repr(BASE)]),
+                missing=joined([repr(m) for m in missing]),
+            )
+        )
+    return result.with_baseline(BASE)
+
+
+@answer_check
+def check_paired_interval(answer: object, result: object) -> Verdict:
+    """Exercise 2 of notebook 00: the 95 % interval ``[low, high]`` of the paired difference in training
+    loss, small constant 0.025 minus constant 0.1, read from ``result`` (the notebook's comparison ``c``).
+
+    ``answer`` is a list of two numbers; ``None`` (the placeholder) gives a polite "not yet". The
+    truth is ``result.with_baseline("constant 0.1").paired("small constant 0.025", "train_loss")``.
+
+    >>> from lrutils import Setup, compare
+    >>> c = compare({SMALL: Setup(None, 0.025), BASE: Setup(None, 0.1)}, epochs=2, seeds=3, progress=False)
+    >>> d = c.with_baseline(BASE).paired(SMALL, METRIC).difference
+    >>> check_paired_interval([d.low, d.high], c).correct
     True
     """
-    what = tr(
-        "ExponentialLR(gamma={gamma}) stepped once per epoch ({epochs} epochs of {batches} batches)",
-        gamma=f"{GAMMA:g}",
-        epochs=EPOCHS,
-        batches=BATCHES,
+    if answer is None:
+        return Verdict(
+            False,
+            tr(
+                "set answer to the paired interval [low, high] of the training loss, {small} minus {base}.",
+                small=SMALL,
+                base=BASE,
+            ),
+        )
+    given = numbers(answer, asked=tr("a list of two numbers [low, high]"))
+    paired_to_base = _the_comparison(result)
+    if len(given) != 2:
+        return Verdict(False, tr("give two numbers, the interval's ends [low, high]; got {n}.", n=len(given)))
+    if given[0] > given[1]:
+        return Verdict(False, tr("the lower end comes first: [low, high]."))
+    p = paired_to_base.paired(SMALL, METRIC)
+    d = p.difference
+    if _close(given, d.low, d.high):
+        return Verdict(True, _reading(paired_to_base, p))
+    if _close(given, -d.high, -d.low):
+        return Verdict(
+            False,
+            tr(
+                "that is {base} minus {small}; the difference asked for is {small} minus {base}: "
+                "c.paired(label, metric) subtracts the baseline ({base}) from label.",
+                small=SMALL,
+                base=BASE,
+            ),
+        )
+    for label in (SMALL, BASE):
+        own = paired_to_base.summary(label, METRIC)
+        if _close(given, own.low, own.high):
+            return Verdict(
+                False,
+                tr(
+                    "that is the interval of {label} alone, from the table; pair the two setups seed by seed "
+                    "with c.paired({small}, {metric}).",
+                    label=label,
+                    small=repr(SMALL),
+                    metric=repr(METRIC),
+                ),
+            )
+    other = paired_to_base.paired(SMALL, "val_loss").difference
+    if _close(given, other.low, other.high):
+        return Verdict(
+            False, tr("that is the paired interval of the final validation loss; the question asks for train_loss.")
+        )
+    return Verdict(
+        False,
+        tr(
+            "not the paired interval: compute p = c.paired({small}, {metric}) and read p.difference.low and "
+            "p.difference.high (you said {given}).",
+            small=repr(SMALL),
+            metric=repr(METRIC),
+            given=_interval_text(*given),
+        ),
     )
-    mistakes = epoch_mistakes("ExponentialLR", EPOCHS, BATCHES, gamma=GAMMA)
-    return check_loop(loop, intended_epoch_loop_lrs(), what, mistakes=mistakes)  # type: ignore[arg-type]
+
+
+def _reading(result: Comparison, p: Paired) -> str:
+    """What the right interval says: the rule "a clear difference = the paired interval excludes 0"."""
+    d = p.difference
+    interval = _interval_text(d.low, d.high)
+    if not p.clear:
+        return tr(
+            "{interval} contains 0: no clear difference in training loss between {small} and {base}.",
+            interval=interval,
+            small=SMALL,
+            base=BASE,
+        )
+    small, base = result.summary(SMALL, METRIC), result.summary(BASE, METRIC)
+    overlap = small.low <= base.high and base.low <= small.high
+    if d.mean > 0:
+        text = tr(
+            "{interval} excludes 0: {small} ends with a clearly higher training loss than {base} "
+            "(lower on only {wins} of {n} seeds)",
+            interval=interval, small=SMALL, base=BASE, wins=p.wins, n=p.n,
+        )  # fmt: skip
+    else:
+        text = tr(
+            "{interval} excludes 0: {small} ends with a clearly lower training loss than {base} "
+            "(lower on {wins} of {n} seeds)",
+            interval=interval, small=SMALL, base=BASE, wins=p.wins, n=p.n,
+        )  # fmt: skip
+    if overlap:
+        return text + tr(", although their own intervals in the table overlap.")
+    return text + "."
 
 
 __all__ = [
-    "BATCHES",
+    "BASE",
     "CANDIDATE_LRS",
-    "EPOCHS",
     "EXERCISE_CURVATURE",
-    "GAMMA",
     "LOOP_LINES",
+    "METRIC",
+    "SMALL",
     "check_diverging_lrs",
-    "check_epoch_loop",
     "check_loop_order",
-    "intended_epoch_loop_lrs",
+    "check_paired_interval",
 ]

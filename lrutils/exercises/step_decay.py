@@ -114,17 +114,23 @@ def check_reach_target(step_size: int | None, gamma: float | None) -> Verdict:
     )
 
 
-def wrong_order_lrs(n_epochs: int, step_size: int = 10, gamma: float = 0.5) -> list[float]:
-    """The lr each epoch trains with when ``scheduler.step()`` is called BEFORE the epoch's training.
+MILESTONES = (30, 80)
+"""Exercise 3: ``MultiStepLR(milestones=[30, 80], gamma=0.1)`` from lr 0.1, stepped before each epoch's training."""
+WRONG_ORDER_TARGET = 1e-3
+"""Exercise 3 asks for the first epoch that trains with this lr (0.1 after both cuts)."""
 
-    Torch's warning about the call order is silenced here (the notebook shows it).
 
-    >>> wrong_order_lrs(3, step_size=2)
+def wrong_order_lrs(n_epochs: int, milestones: tuple[int, ...] = MILESTONES, gamma: float = 0.1) -> list[float]:
+    """The lr each epoch trains with when ``MultiStepLR.step()`` is called BEFORE the epoch's training.
+
+    Torch's warning about the call order is silenced here (notebook 00 shows it).
+
+    >>> wrong_order_lrs(3, milestones=(2,), gamma=0.5)
     [0.1, 0.05, 0.05]
     """
     param = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([param], lr=BASE_LR)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=step_size, gamma=gamma)
+    scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=list(milestones), gamma=gamma)
     used = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -136,38 +142,61 @@ def wrong_order_lrs(n_epochs: int, step_size: int = 10, gamma: float = 0.5) -> l
 
 
 @answer_check
-def check_first_halved_epoch(answer: int | None) -> Verdict:
-    """Exercise 3: with the wrong call order, the first epoch that trains with lr 0.05 (``step_size=10``).
+def check_wrong_order_epoch(answer: int | None) -> Verdict:
+    """Exercise 3: with ``scheduler.step()`` called before each epoch's training, the first epoch that
+    trains with lr 0.001 under ``MultiStepLR(milestones=[30, 80], gamma=0.1)`` from lr 0.1.
 
-    >>> check_first_halved_epoch(9)  # doctest: +ELLIPSIS
-    right: every value comes one epoch early: ... so 0.05 arrives at epoch 9.
+    >>> check_wrong_order_epoch(79)  # doctest: +ELLIPSIS
+    right: the first scheduler.step() comes before epoch 0 trains, so every value arrives one epoch early: ...
     """
     if answer is None:
         return Verdict(
             False, tr("no answer yet: set answer to an epoch number (an int, counted from 0) and run the cell again.")
         )
     epoch = whole(answer, asked=tr("a whole number (an epoch, counted from 0)"), unit=tr("epochs"))
-    used = wrong_order_lrs(20)
-    truth = next(e for e, lr in enumerate(used) if lr < BASE_LR)
+    used = wrong_order_lrs(MILESTONES[-1] + 5)
+    truth = next(e for e, lr in enumerate(used) if math.isclose(lr, WRONG_ORDER_TARGET, rel_tol=RTOL))
+    first_cut = next(e for e, lr in enumerate(used) if lr < BASE_LR)
     if epoch == truth:
         return Verdict(
             True,
             tr(
-                "every value comes one epoch early: the lr seen by epoch t is torch's value for epoch t + 1, "
-                "so 0.05 arrives at epoch {epoch}.",
+                "the first scheduler.step() comes before epoch 0 trains, so every value arrives one epoch early: "
+                "0.01 from epoch {first} and 0.001 from epoch {epoch}, one epoch before the milestones 30 and 80.",
+                first=first_cut,
                 epoch=truth,
             ),
         )
     if epoch == truth + 1:
         return Verdict(
-            False, tr("10 is right for the correct order; with scheduler.step() first, the whole schedule moves.")
+            False,
+            tr(
+                "{epoch} is the milestone, right for the correct order; with scheduler.step() first, the whole "
+                "schedule moves.",
+                epoch=epoch,
+            ),
         )
     if epoch == truth + 2:
         return Verdict(
             False,
             tr("the schedule moves earlier, not later: the first scheduler.step() happens before epoch 0 trains."),
         )
-    return Verdict(False, tr("not epoch {epoch}: run wrong_order_lrs(12) and find the first 0.05.", epoch=epoch))
+    if epoch in (first_cut, first_cut + 1):
+        return Verdict(
+            False,
+            tr(
+                "epoch {epoch} is about the first cut, to 0.01; the question asks for 0.001, after the second.",
+                epoch=epoch,
+            ),
+        )
+    return Verdict(
+        False,
+        tr(
+            "not epoch {epoch}: lrutils.exercises.step_decay.wrong_order_lrs(90) lists the lr each epoch trains "
+            "with in this order; find the first 0.001.",
+            epoch=epoch,
+        ),
+    )
 
 
 LOOP_EPOCHS = 5
