@@ -31,6 +31,7 @@ from lrutils.figures import (
     cyclic,
     decay,
     intro,
+    language,
     loops,
     onecycle,
     plateau,
@@ -215,7 +216,7 @@ def test_every_public_figure_function_is_checked() -> None:
     import pkgutil
 
     modules = {m.name for m in pkgutil.iter_modules(lrutils.figures.__path__) if not m.name.startswith("_")}
-    assert modules == {m.__name__.rsplit(".", 1)[1] for m in [*MODULES, style]}
+    assert modules == {m.__name__.rsplit(".", 1)[1] for m in [*MODULES, style, language]}  # style, language: no figures
     assert sorted(figure_functions()) == sorted(EXAMPLES)
 
 

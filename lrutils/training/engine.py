@@ -105,7 +105,7 @@ class FixedLrs:
     def __init__(self, lrs: Sequence[float], momentum: float) -> None:
         self.lrs, self.momentum, self.position = np.asarray(lrs, dtype=float), momentum, 0
 
-    def epoch_values(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    def epoch_values(self, steps: int, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The next ``steps`` learning rates (the last one repeated past the end) and momenta."""
         index = np.minimum(np.arange(self.position, self.position + steps), len(self.lrs) - 1)
         self.position += steps
@@ -140,12 +140,16 @@ class ScheduleDriver:
         value = self.group[self.momentum_key]
         return float(value[0] if self.momentum_key == "betas" else value)
 
-    def epoch_values(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
-        """(lr, momentum) for each of the next ``steps`` batches; steps a per-batch scheduler."""
+    def epoch_values(self, steps: int, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(lr, momentum) for each of the next ``steps`` batches; steps a per-batch scheduler.
+
+        In the ``last`` epoch the scheduler is not stepped after the final batch: no batch uses that lr,
+        and a schedule defined only over the run (a LambdaLR, ConstantLR's factor 0) must not be asked for it.
+        """
         lrs, momenta = np.empty(steps), np.empty(steps)
         for k in range(steps):
             lrs[k], momenta[k] = float(self.group["lr"]), self._momentum()
-            if self.unit == "batch":
+            if self.unit == "batch" and not (last and k == steps - 1):
                 self.optimizer.step()  # no gradients: changes nothing, keeps torch's call order
                 self.scheduler.step()
         return lrs, momenta
@@ -276,7 +280,8 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
         val_arrays: dict = {}
         for epoch in range(epochs):
             # Every distinct driver is stepped once per epoch, however many runs share it.
-            values = {id(d): d.epoch_values(spe) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
+            last_epoch = epoch == epochs - 1  # no scheduler step after the run's last batch (see epoch_values)
+            values = {id(d): d.epoch_values(spe, last_epoch) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
             lr_np = np.stack([values[id(drivers[i])][0] for i in active], axis=1)
             mom_np = np.stack([values[id(drivers[i])][1] for i in active], axis=1)
             orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active]).numpy()
@@ -304,11 +309,11 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
                         record[i, failure.step + 1 :] = np.nan
                     continue
                 train_rec[i, epoch], val_rec[i, epoch], acc_rec[i, epoch] = train_loss[row], val_loss[row], val_acc[row]
-                if units[i] == "metric":
+                if units[i] == "metric" and not last_epoch:
                     drivers[i].end_epoch(float(val_loss[row]))
                 keep.append(row)
             for d in {id(drivers[active[r]]): drivers[active[r]] for r in keep}.values():
-                if d.unit == "epoch":
+                if d.unit == "epoch" and not last_epoch:
                     d.end_epoch(None)
             if len(keep) < len(active):
                 net, active = net.select(torch.tensor(keep, dtype=torch.long)), [active[r] for r in keep]
