@@ -31,7 +31,7 @@ def test_readme_is_short_and_opens_with_the_two_commands() -> None:
 
 
 def test_readme_lists_every_notebook_with_minutes() -> None:
-    rows = re.findall(r"^\| \[(\d\d) [^]]+\]\(notebooks/([^)]+)\) \| [^|]+ \| (\d+) \|$", README, re.M)
+    rows = re.findall(r"^\| \[(\d\d|Cheat sheet)[^]]*\]\(notebooks/([^)]+)\) \| [^|]+ \| (\d+) \|$", README, re.M)
     assert [name for _, name, _ in rows] == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert all(5 <= int(minutes) <= 90 for _, _, minutes in rows)
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import torch
 
+from ..text.suggest import did_you_mean
 from .lambda_lr import LAMBDA_LR
 from .schedulers import SCHEDULES
-from ..text.suggest import did_you_mean
 from .spec import ScheduleSpec
 
 STAGE_SCHEDULERS: tuple[str, ...] = (

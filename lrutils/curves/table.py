@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
+from ..text.suggest import did_you_mean
 from .composite import COMPOSITES, composite_names
 from .schedulers import BLOG_SCHEDULERS, SCHEDULES
-from ..text.suggest import did_you_mean
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 

@@ -7,7 +7,8 @@
   ``History.plot``, ``Comparison.plot`` and ``Tuning.plot`` draw);
 - one module per notebook topic (:mod:`intro`, :mod:`decay`, :mod:`cosine`, :mod:`plateau`,
   :mod:`onecycle`, :mod:`side_by_side`, :mod:`warmup`, :mod:`restarts`, :mod:`cyclic`,
-  :mod:`range_test`, :mod:`loops`, :mod:`cheat_sheet`), so that a notebook cell that draws shows one idea in a few lines.
+  :mod:`range_test`, :mod:`loops`, :mod:`cheat_sheet`), so that a notebook cell that draws shows one idea
+  in a few lines.
 
 Layer 2: imports :mod:`lrutils.curves` and :mod:`lrutils.text`. Figures of training results take
 the result objects (duck-typed) and never train, so :mod:`lrutils.training` can draw with them.

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
-from ..text.suggest import did_you_mean
 from ..figures.results import plot_comparison
 from ..text.i18n import template, tr
+from ..text.suggest import did_you_mean
 from ..text.tables import Table
 from .history import History
 from .metrics import check_digits, check_metrics, describe, metric_value

@@ -281,7 +281,8 @@ def train_runs(runs: Sequence[RunSpec], epochs: int, hidden: int, batch_size: in
         for epoch in range(epochs):
             # Every distinct driver is stepped once per epoch, however many runs share it.
             last_epoch = epoch == epochs - 1  # no scheduler step after the run's last batch (see epoch_values)
-            values = {id(d): d.epoch_values(spe, last_epoch) for d in {id(drivers[i]): drivers[i] for i in active}.values()}
+            distinct = {id(drivers[i]): drivers[i] for i in active}.values()
+            values = {id(d): d.epoch_values(spe, last_epoch) for d in distinct}
             lr_np = np.stack([values[id(drivers[i])][0] for i in active], axis=1)
             mom_np = np.stack([values[id(drivers[i])][1] for i in active], axis=1)
             orders = torch.stack([torch.randperm(N_TRAIN, generator=generators[i]) for i in active]).numpy()

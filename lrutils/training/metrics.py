@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..curves.spec import REQUIRED, ParamSpec
-from ..text.suggest import did_you_mean
 from ..text.i18n import template, tr
+from ..text.suggest import did_you_mean
 from .history import History
 
 JITTER_EPOCHS = 10
