@@ -82,11 +82,36 @@ def test_every_explorer_saves_its_picture(path: Path) -> None:
         assert pictures, f"code cell {i} shows an explorer whose saved output has no picture"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_links_to_other_notebooks_resolve(path: Path) -> None:
+BOTH_EDITIONS = NOTEBOOKS + sorted((NOTEBOOKS[0].parent / "ko").glob("*.ipynb"))
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors JupyterLab gives a notebook's headings: the heading's text, spaces turned into hyphens.
+
+    >>> sorted(anchors_of("## A fair comparison: the protocol\\n### `factor` and `mode`"))
+    ['A-fair-comparison:-the-protocol', 'factor-and-mode']
+    """
+    return anchors_of("\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"))
+
+
+def anchors_of(markdown: str) -> set[str]:
+    heads = re.findall(r"^#{1,6} +(.+?) *$", markdown, re.M)
+    return {re.sub(r"[`*]", "", head).replace(" ", "-") for head in heads}
+
+
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_links_resolve_to_files_and_headings(path: Path) -> None:
+    """Every relative link names a file that exists and, after '#', a heading of that notebook."""
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
-    for target in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", text):
-        assert (path.parent / target).is_file(), f"{path.name} links to missing {target}"
+    for link in _LINK.findall(text):
+        if "://" in link or link.startswith("mailto:"):
+            continue
+        target, _, anchor = link.partition("#")
+        file = path if not target else path.parent / target
+        assert file.is_file(), f"{path.name} links to missing {target}"
+        if anchor and file.suffix == ".ipynb":
+            assert anchor in anchors(file), f"{path.name} links to {link}, but {file.name} has no such heading"
 
 
 SCHEDULER_NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "07", "08", "09"}]
