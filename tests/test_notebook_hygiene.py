@@ -205,3 +205,34 @@ def test_the_glossary_covers_the_series() -> None:
     ):
         assert term.lower() in glossary.lower(), f"glossary.md does not explain {term!r}"
     assert len(HANGUL.findall(glossary)) > 500, "glossary.md needs its Korean explanations"
+
+
+_LOCAL_PATH = re.compile(r"/home/|/root/|/Users/|/tmp/|/work/|[A-Z]:\\\\|site-packages|\.venv")
+MAX_TRACEBACK_LINES = 12
+
+
+def saved_texts(cell: nbformat.NotebookNode) -> list[str]:
+    """Every text a code cell's saved outputs show: streams, plain-text and HTML results, tracebacks."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            texts.append(out.text)
+        elif out.output_type == "error":
+            texts.append("\n".join(out.traceback))
+        else:
+            data = out.get("data", {})
+            texts += [data[k] for k in ("text/plain", "text/html", "text/markdown") if k in data]
+    return texts
+
+
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_saved_outputs_show_no_local_path_and_short_tracebacks(path: Path) -> None:
+    """A saved view shows what the learner needs: no writer's local path, an error's last lines only."""
+    for i, cell in enumerate(code_cells(path)):
+        for text in saved_texts(cell):
+            found = _LOCAL_PATH.search(text)
+            assert not found, f"code cell {i} shows a local path ({found.group(0)!r})"
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                lines = len("\n".join(out.traceback).splitlines())
+                assert lines <= MAX_TRACEBACK_LINES, f"code cell {i} keeps a {lines}-line traceback"
