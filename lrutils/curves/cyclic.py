@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .momentum_params import momentum_params
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -143,27 +144,7 @@ CYCLIC_LR = ScheduleSpec(
             help="exp_range only: the height is multiplied by gamma every batch",
             only_if=("mode", "exp_range"),
         ),
-        ParamSpec("cycle_momentum", "bool", True, help="also move momentum, opposite to the lr"),
-        ParamSpec(
-            "base_momentum",
-            "float",
-            0.8,
-            low=0.0,
-            high=1.0,
-            slider=(0.5, 1.0),
-            help="momentum at max_lr",
-            only_if=("cycle_momentum", True),
-        ),
-        ParamSpec(
-            "max_momentum",
-            "float",
-            0.9,
-            low=0.0,
-            high=1.0,
-            slider=(0.5, 1.0),
-            help="momentum at base_lr",
-            only_if=("cycle_momentum", True),
-        ),
+        *momentum_params(0.8, 0.9, "momentum at max_lr", "momentum at base_lr"),
     ),
     curve=cyclic_curve,
     unit="batch",

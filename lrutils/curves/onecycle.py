@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .momentum_params import momentum_params
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -153,27 +154,7 @@ ONE_CYCLE_LR = ScheduleSpec(
             help="fraction of the steps spent warming up",
         ),
         ParamSpec("anneal_strategy", "choice", "cos", choices=("cos", "linear"), help="shape of each phase"),
-        ParamSpec("cycle_momentum", "bool", True, help="also move momentum, opposite to the lr"),
-        ParamSpec(
-            "base_momentum",
-            "float",
-            0.85,
-            low=0.0,
-            high=1.0,
-            slider=(0.5, 1.0),
-            help="momentum at the peak lr",
-            only_if=("cycle_momentum", True),
-        ),
-        ParamSpec(
-            "max_momentum",
-            "float",
-            0.95,
-            low=0.0,
-            high=1.0,
-            slider=(0.5, 1.0),
-            help="momentum at the start and the end",
-            only_if=("cycle_momentum", True),
-        ),
+        *momentum_params(0.85, 0.95, "momentum at the peak lr", "momentum at the start and the end"),
         ParamSpec(
             "div_factor",
             "float",
