@@ -38,6 +38,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text.i18n import tr
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -51,7 +53,7 @@ class Verdict:
     message: str
 
     def __repr__(self) -> str:
-        return ("right: " if self.correct else "not yet: ") + self.message
+        return (tr("right: ") if self.correct else tr("not yet: ")) + self.message
 
     def __bool__(self) -> bool:
         return self.correct

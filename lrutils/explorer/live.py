@@ -111,7 +111,7 @@ class LiveTraining:
         finite = np.concatenate([reference.val_loss, history.val_loss[np.isfinite(history.val_loss)]])
         ax.set_ylim(max(0.0, float(finite.min()) - 0.03), min(1.6, float(finite.max()) + 0.03))
         if history.failure is not None:
-            ax.text(0.5, 0.5, "diverged: " + history.failure.message, transform=ax.transAxes, ha="center",
+            ax.text(0.5, 0.5, tr("diverged: {why}", why=history.failure.message), transform=ax.transAxes, ha="center",
                     va="center", color="#b00", fontsize=10, wrap=True)  # fmt: skip
         self.summary = self._summary(history, reference)
         self.explorer.set_note(self.summary)

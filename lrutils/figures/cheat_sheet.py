@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from ..curves.synthetic import synthetic_val_loss
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import template, tr
 from ._draw import staircase
 from .style import BASE_FONT, BLUE, MAX_HEIGHT, MAX_WIDTH, SMALL_FONT
 
@@ -97,7 +98,10 @@ PARTS: dict[str, tuple[Panel, ...]] = {
             shown="LinearLR × ExponentialLR",
         ),
         Panel(
-            "warm-up + cosine", "warmup_cosine", {"warmup_steps": 10, "T_max": 90}, shown="warmup_steps=10, T_max=90"
+            template("warm-up + cosine"),
+            "warmup_cosine",
+            {"warmup_steps": 10, "T_max": 90},
+            shown="warmup_steps=10, T_max=90",
         ),
         Panel(
             "WSD",
@@ -156,10 +160,12 @@ def in_small(part: str = "decays") -> Figure:
         ax.set_xticks([0, STEPS // 2, STEPS])
         ax.set_yticks([0, float(values.max())])
         ax.tick_params(labelbottom=False, labelleft=False, length=2)
-        ax.set_title(panel.title, fontsize=BASE_FONT, pad=3)
+        ax.set_title(tr(panel.title), fontsize=BASE_FONT, pad=3)
         ax.set_xlabel(panel.note, fontsize=SMALL_FONT, labelpad=2)
-    heading = "Decay and cycle" if part == "decays" else "Pieces and recipes"
-    fig.suptitle(f"{heading}: 100 steps (x), the lr from 0 to its peak (y, linear)", fontsize=BASE_FONT)
+    heading = tr("Decay and cycle") if part == "decays" else tr("Pieces and recipes")
+    fig.suptitle(
+        tr("{heading}: 100 steps (x), the lr from 0 to its peak (y, linear)", heading=heading), fontsize=BASE_FONT
+    )
     return fig
 
 

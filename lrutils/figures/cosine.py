@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 
 from ..curves.blog import blog_sketch
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from ._draw import legend_below
 from .decay import stepped_per_batch as _stepped_per_batch
 from .style import MAX_WIDTH, color_for, look_for, looks_for
@@ -52,7 +53,7 @@ def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Fi
         color="black",
         linewidth=2,
         zorder=3,
-        label="blog's sketch (reconstructed)",
+        label=tr("blog's sketch (reconstructed)"),
     )
     ax.plot(
         steps,
@@ -60,8 +61,8 @@ def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Fi
         label=f"CosineAnnealingWarmRestarts(T_0={t_max})",
         **look_for("CosineAnnealingWarmRestarts").line(),
     )
-    ax.set(xlabel="scheduler step (epoch)", ylabel="learning rate")
-    ax.set_title(f"past T_max = {t_max} the cosine climbs back smoothly; a restart jumps")
+    ax.set(xlabel=tr("scheduler step (epoch)"), ylabel=tr("learning rate"))
+    ax.set_title(tr("past T_max = {t_max} the cosine climbs back smoothly; a restart jumps", t_max=t_max))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
@@ -108,10 +109,10 @@ def best_and_final(comparison: Comparison, labels: Sequence[str] | None = None) 
         Line2D([], [], color="grey", marker="o", mfc="white", linestyle="none"),
         Line2D([], [], color="grey", marker="o", linestyle="none"),
     ]
-    names += ["best along the way (open)", "final (filled)"]
+    names += [tr("best along the way (open)"), tr("final (filled)")]
     seeds = sorted({h.seed for label in labels for h in comparison[label]})
     ax.set_xticks(seeds)
-    ax.set(xlabel="seed", ylabel="validation loss", title="how far each run ends above its best")
+    ax.set(xlabel=tr("seed"), ylabel=tr("validation loss"), title=tr("how far each run ends above its best"))
     legend_below(fig, handles, names, most=2)
     return fig
 

@@ -14,12 +14,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..text.i18n import tr
 from .style import MAX_WIDTH, log_scale, looks_for
 
 
 def _style(ax: Axes, xlabel: str, log: bool) -> None:
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+    ax.set_xlabel(tr(xlabel))  # the default "epoch" is a catalog template; another label stays as given
+    ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"))
     if log:
         log_scale(ax)
     ax.grid(True, alpha=0.3)

@@ -14,6 +14,7 @@ from matplotlib.lines import Line2D
 
 from ..curves.closed_form import lr_curve, momentum_curve
 from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve
+from ..text.i18n import template, tr
 from ._draw import legend_below, torch_dots
 from .style import GREY, MAX_WIDTH, color_for
 
@@ -24,9 +25,9 @@ MODES: dict[str, dict[str, Any]] = {
 }
 """The three built-in modes of ``CyclicLR`` as notebook 09 draws them: label -> extra keywords."""
 WHAT_TO_SEE = {
-    "triangular": "the same triangle every cycle",
-    "triangular2": "the height halves every cycle",
-    "exp_range, gamma=0.99": "the height shrinks x0.99 every batch",
+    "triangular": template("the same triangle every cycle"),
+    "triangular2": template("the height halves every cycle"),
+    "exp_range, gamma=0.99": template("the height shrinks x0.99 every batch"),
 }
 """What each mode's panel shows, after its label in the panel's title."""
 
@@ -47,12 +48,12 @@ def modes(n_steps: int = 300, **common: Any) -> Figure:
         ax.plot(lr_curve("CyclicLR", n_steps, **kwargs, **extra), color=color_for("CyclicLR"))
         torch_dots(ax, torch_lr_curve("CyclicLR", n_steps, **kwargs, **extra), label=None)
         note = WHAT_TO_SEE.get(label)
-        ax.set_title(f"{label}: {note}" if note else label, loc="left", fontsize="medium")
-        ax.set_ylabel("lr")
+        ax.set_title(f"{label}: {tr(note)}" if note else label, loc="left", fontsize="medium")
+        ax.set_ylabel(tr("lr"))
         ax.locator_params(axis="y", nbins=3)
-    axes[-1].set_xlabel("batch (optimizer step)")
+    axes[-1].set_xlabel(tr("batch (optimizer step)"))
     handles = [Line2D([], [], color=color_for("CyclicLR")), Line2D([], [], color="k", marker=".", linestyle="")]
-    legend_below(fig, handles, ["lrutils.lr_curve (numpy)", "torch CyclicLR, stepped"])
+    legend_below(fig, handles, ["lrutils.lr_curve (numpy)", tr("torch CyclicLR, stepped")])
     return fig
 
 
@@ -67,16 +68,17 @@ def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
     fig = Figure(figsize=(MAX_WIDTH, 4.4), layout="constrained")
     ax_lr, ax_m = fig.subplots(2, 1, sharex=True)
     ax_lr.plot(lr_curve("CyclicLR", n_steps, **kwargs), color=color_for("CyclicLR"))
-    ax_lr.set(ylabel="learning rate")
+    ax_lr.set(ylabel=tr("learning rate"))
     ax_lr.set_title(
         f"CyclicLR(base_lr={kwargs['base_lr']}, max_lr={kwargs['max_lr']}, step_size_up={kwargs['step_size_up']})"
-        "\nthe momentum is lowest where the lr peaks"
+        + "\n"
+        + tr("the momentum is lowest where the lr peaks")
     )
     ax_m.plot(momentum_curve("CyclicLR", n_steps, **kwargs), color=GREY)
     torch_dots(ax_m, torch_momentum_curve("CyclicLR", n_steps, **kwargs), label=None)
-    ax_m.set(xlabel="batch (optimizer step)", ylabel="momentum")
+    ax_m.set(xlabel=tr("batch (optimizer step)"), ylabel=tr("momentum"))
     handles = [Line2D([], [], color=GREY), Line2D([], [], color="k", marker=".", linestyle="")]
-    legend_below(fig, handles, ["lrutils.momentum_curve", "torch (SGD momentum)"])
+    legend_below(fig, handles, ["lrutils.momentum_curve", tr("torch (SGD momentum)")])
     return fig
 
 

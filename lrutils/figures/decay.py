@@ -19,6 +19,7 @@ from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
 from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.torch_reference import torch_lr_curve
+from ..text.i18n import tr
 from ._draw import legend_below, staircase, torch_dots
 from .style import MAX_WIDTH, color_for, log_scale, looks_for
 
@@ -29,7 +30,7 @@ def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
 
 def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+    ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"))
     if log:
         log_scale(ax)
 
@@ -43,13 +44,13 @@ def _what_it_does(name: str, kwargs: Mapping[str, Any]) -> str:
     'divides the lr by 10 at epochs 30, 80'
     """
     gamma = kwargs.get("gamma", 0.1)
-    by = {0.5: "halves the lr", 0.1: "divides the lr by 10"}.get(gamma, f"x{gamma:g}")
+    by = {0.5: tr("halves the lr"), 0.1: tr("divides the lr by 10")}.get(gamma, f"x{gamma:g}")
     if name == "StepLR" and "step_size" in kwargs:
-        return f"{by} every {kwargs['step_size']} epochs"
+        return tr("{by} every {n} epochs", by=by, n=kwargs["step_size"])
     if name == "ExponentialLR" and "gamma" in kwargs:
-        return f"{by} every epoch"
+        return tr("{by} every epoch", by=by)
     if name == "MultiStepLR" and "milestones" in kwargs:
-        return f"{by} at epochs {', '.join(str(m) for m in kwargs['milestones'])}"
+        return tr("{by} at epochs {epochs}", by=by, epochs=", ".join(str(m) for m in kwargs["milestones"]))
     return ""
 
 
@@ -84,19 +85,21 @@ def curve_vs_torch(
                 color="0.75",
                 linewidth=7,
                 drawstyle="steps-post",
-                label="blog's sketch (reconstructed)",
+                label=tr("blog's sketch (reconstructed)"),
             )
-        ax.plot(*staircase(ours), color=color_for(name), drawstyle="steps-post", label="lrutils.lr_curve (formula)")
-        torch_dots(ax, theirs, label=f"torch {name} (stepped)", x=epochs)
-        _lr_axes(ax, "epoch", scale == "log")
+        ax.plot(*staircase(ours), color=color_for(name), drawstyle="steps-post", label=tr("lrutils.lr_curve (formula)"))
+        torch_dots(ax, theirs, label=tr("torch {name} (stepped)", name=name), x=epochs)
+        _lr_axes(ax, tr("epoch"), scale == "log")
         if len(scales) > 1:
-            ax.set_title("log: equal factors, equal steps" if scale == "log" else "linear scale", fontsize=11)
+            ax.set_title(tr("log: equal factors, equal steps") if scale == "log" else tr("linear scale"), fontsize=11)
     same = [ours, *([sketch] if sketch is not None else [])]
     agree = all(np.allclose(curve, theirs, rtol=0, atol=1e-9 * base_lr) for curve in same)
-    what = ("formula, torch and the blog's sketch" if sketch is not None else "formula and torch") + " coincide"
+    what = (
+        tr("formula, torch and the blog's sketch coincide") if sketch is not None else tr("formula and torch coincide")
+    )
     does = _what_it_does(name, kwargs)
     first = f"{name}({_args(kwargs)})" + (f": {does}" if does else "")
-    fig.suptitle(first + f"\nfrom lr {base_lr:g}" + (f"; {what}" if agree else ""))
+    fig.suptitle(first + "\n" + tr("from lr {lr:g}", lr=base_lr) + (f"; {what}" if agree else ""))
     _legend_below(fig, axes[0], ncols=3)
     return fig
 
@@ -149,7 +152,7 @@ def stepped_per_batch(
     return staircases(
         {"stepped per epoch (meant)": meant, "stepped per batch (bug)": bug},
         title=f"{name}({_args(kwargs)}) stepped per batch:\nits clock runs {batches_per_epoch}x too fast",
-        xlabel="epoch",
+        xlabel=tr("epoch"),
         log=log,
         per=batches_per_epoch,
     )

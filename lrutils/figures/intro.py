@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.surface import CURVATURE, loss
+from ..text.i18n import tr
 from ._draw import legend_below
 from .style import MAX_WIDTH, fallback_look, log_scale
 
@@ -53,9 +54,9 @@ def bowl_paths(
             ax_loss.plot(np.arange(len(path)), loss(path, curvature), **look.line())
         handles.append(line)
     ax_map.set(xlim=(-extent[0], extent[0]), ylim=(-extent[1], extent[1]), xlabel="x", ylabel="y")
-    ax_map.set_title("the path on the bowl")
+    ax_map.set_title(tr("the path on the bowl"))
     log_scale(ax_loss)
-    ax_loss.set(xlabel="step", ylabel="f(x, y)", title="loss per step (log scale)")
+    ax_loss.set(xlabel=tr("step"), ylabel="f(x, y)", title=tr("loss per step (log scale)"))
     legend_below(fig, handles, list(paths))
     return fig
 

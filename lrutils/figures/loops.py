@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..curves.spec import REQUIRED, ParamSpec
+from ..text.i18n import tr
 from ._draw import layered_width, legend_below
 from .style import BASE_FONT, MAX_HEIGHT, MAX_WIDTH, PALETTE, RC_PARAMS, Look, log_scale, looks_for
 
@@ -103,15 +104,15 @@ def plot_lr_runs(
         if at is not None:
             ax.axvline(at, color="gray", linestyle="--", linewidth=1)
             ax.annotate(
-                "resumed here",
+                tr("resumed here"),
                 (at, 0),  # at the bottom: curves start at the top, where the lr is largest
                 xycoords=("data", "axes fraction"),
                 xytext=(4, 4),
                 textcoords="offset points",
                 color="0.35",
             )
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+        ax.set_xlabel(tr(xlabel))  # the default "optimizer step" is a catalog template
+        ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"))
         if log:
             log_scale(ax)
         ax.grid(True, alpha=0.3)
@@ -150,9 +151,9 @@ def plot_lr_grid(
             _draw_runs(ax, cols, looks if len(cols) > 1 else {label: alone for label in cols}, {})
             ax.set_title(title, fontsize=BASE_FONT)
             if i >= len(panels) - ncols:  # the bottom panel of each column
-                ax.set_xlabel(xlabel)
+                ax.set_xlabel(tr(xlabel))  # the default "optimizer step" is a catalog template
             if i % ncols == 0:
-                ax.set_ylabel("learning rate" + (" (log scale)" if log else ""))
+                ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"))
             ax.locator_params(axis="x", nbins=5)  # long runs: tick labels that do not collide
             if log:
                 log_scale(ax)

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve, momentum_curve
+from ..text.i18n import tr
 from ._draw import legend_below, torch_dots
 from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale, look_for
 
@@ -46,15 +47,15 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
     if sketch:
         drawn = blog_sketch("OneCycleLR")
         x = np.linspace(0, n_steps - 1, len(drawn))
-        top.plot(x, drawn, "--", color="grey", linewidth=2.5, label="blog's sketch\n(stretched)")
+        top.plot(x, drawn, "--", color="grey", linewidth=2.5, label=tr("blog's sketch\n(stretched)"))
     top.plot(lr_curve("OneCycleLR", n_steps, **kwargs), color=COLOUR, label="lrutils.lr_curve")
     torch_dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
     bottom.plot(momentum, color="black", label="lrutils.momentum_curve")
     torch_dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-    seen = "the momentum falls while the lr rises, and back" if moves else "the momentum stays put"
-    top.set(ylabel="learning rate", title=f"OneCycleLR({args})\n{seen}")
-    bottom.set(xlabel="batch (optimizer step)", ylabel="momentum")
+    seen = tr("the momentum falls while the lr rises, and back") if moves else tr("the momentum stays put")
+    top.set(ylabel=tr("learning rate"), title=f"OneCycleLR({args})\n{seen}")
+    bottom.set(xlabel=tr("batch (optimizer step)"), ylabel=tr("momentum"))
     for ax in (top, bottom):
         _legend_right(ax)
     return fig
@@ -74,9 +75,9 @@ def variants(curves: Mapping[str, Sequence[float] | np.ndarray]) -> Figure:
         style: dict[str, Any] = {"color": "black", "linewidth": 5, "alpha": 0.3} if i == 0 else fallback_look(i).line()
         for ax in (left, right):
             ax.plot(np.asarray(values, dtype=float), label=label, **style)
-    left.set(xlabel="batch", ylabel="learning rate", title="linear scale: the shape")
+    left.set(xlabel=tr("batch"), ylabel=tr("learning rate"), title=tr("linear scale: the shape"))
     log_scale(right)
-    right.set(xlabel="batch", title="log scale: the two ends")
+    right.set(xlabel=tr("batch"), title=tr("log scale: the two ends"))
     legend_below(fig, *left.get_legend_handles_labels(), most=2)
     return fig
 
@@ -94,11 +95,16 @@ def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
     fig = Figure(figsize=(MAX_WIDTH, 3.0), layout="constrained")
     ax = fig.subplots()
     total = epochs * steps_per_epoch
-    ax.plot(per_batch, color=COLOUR, label="stepped per batch\n(as meant)")
-    ax.plot(per_epoch, color=GREY, linestyle="--", label=f"stepped per epoch\n({epochs} of {total} steps)")
-    ax.set(xlabel="epoch", ylabel="lr at the start of the epoch")
+    ax.plot(per_batch, color=COLOUR, label=tr("stepped per batch\n(as meant)"))
+    ax.plot(
+        per_epoch,
+        color=GREY,
+        linestyle="--",
+        label=tr("stepped per epoch\n({epochs} of {total} steps)", epochs=epochs, total=total),
+    )
+    ax.set(xlabel=tr("epoch"), ylabel=tr("lr at the start of the epoch"))
     peak = int(np.argmax(lr_curve("OneCycleLR", total, **kwargs)))
-    seen = "per epoch, it never gets past the warm-up" if epochs - 1 < peak else "per epoch, it runs too slowly"
+    seen = tr("per epoch, it never gets past the warm-up") if epochs - 1 < peak else tr("per epoch, it runs too slowly")
     ax.set_title(f"OneCycleLR(max_lr={max_lr}, epochs={epochs}, steps_per_epoch={steps_per_epoch})\n{seen}")
     _legend_right(ax)
     return fig
@@ -127,18 +133,20 @@ def behind_then_ahead(comparison: Comparison, label: str = "OneCycleLR") -> Figu
     for who in (baseline, label):
         run = comparison[who][0]
         top.plot(run.step_epochs, run.lr, label=who, **look_for(who).line())
-    top.set(ylabel="learning rate", title=f"the lr per batch (seed 0): {label} warms up, then anneals")
+    top.set(
+        ylabel=tr("learning rate"), title=tr("the lr per batch (seed 0): {label} warms up, then anneals", label=label)
+    )
     _legend_right(top)
     look = look_for(label)
     bottom.axhline(0.0, color="black", linewidth=1.0)
-    bottom.fill_between(epochs, low, high, color=look.color, alpha=0.25, linewidth=0, label="95% interval")
-    bottom.plot(epochs, mean, marker="o", markersize=4, label="mean over seeds", **look.line())
-    bottom.set(xlabel="epoch", ylabel="val loss difference")
-    bottom.set_title(f"val loss, {label} minus {baseline} (paired; below 0: lower)")
+    bottom.fill_between(epochs, low, high, color=look.color, alpha=0.25, linewidth=0, label=tr("95% interval"))
+    bottom.plot(epochs, mean, marker="o", markersize=4, label=tr("mean over seeds"), **look.line())
+    bottom.set(xlabel=tr("epoch"), ylabel=tr("val loss difference"))
+    bottom.set_title(tr("val loss, {label} minus {baseline} (paired; below 0: lower)", label=label, baseline=baseline))
     _legend_right(bottom)
     for ax in (top, bottom):
         ax.axvline(peak, color=GREY, linestyle=":", linewidth=1.5)
-    top.annotate("peak lr", (peak, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
+    top.annotate(tr("peak lr"), (peak, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
                  textcoords="offset points", color=GREY)  # fmt: skip
     return fig
 

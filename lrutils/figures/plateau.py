@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
+from ..text.i18n import tr
 from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
 from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
@@ -103,12 +104,12 @@ def lr_and_metric(
         m = np.asarray(values, dtype=float)
         bottom.plot(np.arange(1, len(m) + 1), m, color=colour, label=label, linewidth=1.5)
     if shade is not None:
-        bottom.axvspan(shade[0] + 1, shade[1] + 1, color="grey", alpha=0.2, label="no improvement")
+        bottom.axvspan(shade[0] + 1, shade[1] + 1, color="grey", alpha=0.2, label=tr("no improvement"))
     if metric_ylim is not None:
         bottom.set_ylim(*metric_ylim)
     log_scale(top)
-    top.set(ylabel="lr (log scale)", title=title)
-    bottom.set(xlabel="epoch (a metric is drawn at the end of the epoch it measures)", ylabel="metric")
+    top.set(ylabel=tr("lr (log scale)"), title=title)
+    bottom.set(xlabel=tr("epoch (a metric is drawn at the end of the epoch it measures)"), ylabel=tr("metric"))
     for ax in (top, bottom):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
@@ -172,9 +173,11 @@ def _cuts_said(lr: np.ndarray) -> str:
     """
     cuts = cut_epochs(lr)
     if not cuts:
-        return "no cut"
+        return tr("no cut")
     shown = ", ".join(str(c) for c in cuts[:6]) + (", ..." if len(cuts) > 6 else "")
-    return f"a new lr from epoch{'s' if len(cuts) > 1 else ''} {shown}"
+    if len(cuts) > 1:
+        return tr("a new lr from epochs {epochs}", epochs=shown)
+    return tr("a new lr from epoch {epochs}", epochs=shown)
 
 
 __all__ = ["call_title", "curve_vs_torch", "cut_epochs", "lr_and_metric"]

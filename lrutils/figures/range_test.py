@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..text.i18n import tr
 from ._draw import legend_below
 from .style import BLACK, BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale
 
@@ -47,15 +48,15 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     steps = np.arange(len(raw))
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
-    ax.plot(steps, raw, color=GREY, alpha=0.8, linewidth=1.2, label="raw loss per batch")
+    ax.plot(steps, raw, color=GREY, alpha=0.8, linewidth=1.2, label=tr("raw loss per batch"))
     ax.plot(
         steps, uncorrected_average(raw, result.smooth), color=VERMILLION, linestyle="--",
-        label="moving average a_i (pulled towards 0)",
+        label=tr("moving average a_i (pulled towards 0)"),
     )  # fmt: skip
     corrected = result.smoothed[:n]  # the average the sweep stored: bias-corrected
-    ax.plot(steps, corrected, color=BLUE, linewidth=2.2, label="bias-corrected a_i / (1 - beta^(i+1))")
-    ax.set(xlabel="batch", ylabel="training loss")
-    ax.set_title(f"the first {len(raw)} batches: without the correction the average starts near 0")
+    ax.plot(steps, corrected, color=BLUE, linewidth=2.2, label=tr("bias-corrected a_i / (1 - beta^(i+1))"))
+    ax.set(xlabel=tr("batch"), ylabel=tr("training loss"))
+    ax.set_title(tr("the first {n} batches: without the correction the average starts near 0", n=len(raw)))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
@@ -85,21 +86,21 @@ def suggestions_trained(comparison: Comparison, rules: Sequence[str], references
         histories = comparison.runs[label]
         lrs, losses = _final_losses(histories)
         failed = len(histories) - len(lrs)
-        span = f"lr {lrs.min():.2g} to {lrs.max():.2g}" if len(lrs) else "every run failed"
+        span = tr("lr {low:.2g} to {high:.2g}", low=lrs.min(), high=lrs.max()) if len(lrs) else tr("every run failed")
         tag = f"{label}: {span}" + (f" ({failed} failed)" if failed else "")
         look = fallback_look(i)
         ax.plot(lrs, losses, markersize=8, mec="white", alpha=0.9, label=tag, **look.points())
     for k, label in enumerate(references):
         lrs, losses = _final_losses(comparison.runs[label])
-        lr_text = f"{lrs[0]:g}" if len(set(lrs.tolist())) == 1 else "several lrs"
+        lr_text = f"{lrs[0]:g}" if len(set(lrs.tolist())) == 1 else tr("several lrs")
         ax.axhline(
             float(np.mean(losses)), color=BLACK, linestyle=("--", ":")[k % 2], linewidth=1.6,
-            label=f"{label} ({lr_text}): mean {np.mean(losses):.4f}",
+            label=tr("{label} ({lr}): mean {mean:.4f}", label=label, lr=lr_text, mean=np.mean(losses)),
         )  # fmt: skip
     log_scale(ax, "x")
-    ax.set(xlabel="suggested peak lr on that seed (log scale)", ylabel="final val loss of that seed")
+    ax.set(xlabel=tr("suggested peak lr on that seed (log scale)"), ylabel=tr("final val loss of that seed"))
     n = len(comparison.runs[rules[0]]) if rules else 0
-    ax.set_title(f"each seed's range test, trained at its suggestion ({n} seeds)")
+    ax.set_title(tr("each seed's range test, trained at its suggestion ({n} seeds)", n=n))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
@@ -138,7 +139,11 @@ def plot_range_test(
     stopped = False
     for look, (label, r) in zip(looks, items.items(), strict=True):
         if single:
-            tags = ("smoothed loss", f"steepest {r.steepest_lr:.2e}", f"valley {r.valley_lr:.2e} (fastai's default)")
+            tags = (
+                tr("smoothed loss"),
+                tr("steepest {lr:.2e}", lr=r.steepest_lr),
+                tr("valley {lr:.2e} (fastai's default)", lr=r.valley_lr),
+            )
             tags += (f"min {r.min_loss_lr:.2e}", f"min / 10 {r.suggestion:.2e} (suggestion)")
         else:  # one legend entry per test: the markers mean the same for every colour (see the title)
             tags = (f"{label}: valley {r.valley_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None, None)
@@ -157,7 +162,7 @@ def plot_range_test(
     low, high = min(lows), max(highs)
     ax.set_ylim(low - 0.1 * (high - low), high + 0.6 * (high - low))  # raw spikes near the end do not squash the curve
     log_scale(ax, "x")
-    ax.set(xlabel="learning rate (log scale)", ylabel="training loss (per batch)")
+    ax.set(xlabel=tr("learning rate (log scale)"), ylabel=tr("training loss (per batch)"))
     ax.grid(alpha=0.3, which="both")
     handles, labels = ax.get_legend_handles_labels()
     if not single:  # what the marks mean, once for every test; "stopped" only if a test stopped
@@ -166,7 +171,7 @@ def plot_range_test(
         )
     elif stopped:
         handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=1.2))
-        labels.append("where the test stopped")
+        labels.append(tr("where the test stopped"))
     ax.set_title(title)
     # below: never on the curve; one test per line when each entry names a test (they are long)
     fig.legend(handles, labels, loc="outside lower center", ncols=2 if single else 1, frameon=False)

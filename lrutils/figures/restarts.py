@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_fractional_epoch_lrs
+from ..text.i18n import tr
 from ._draw import legend_below
 from .style import GREY, MAX_WIDTH, color_for
 
@@ -39,9 +40,9 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
         values = lr_curve(name, n_steps, base_lr, **kwargs)
         ax.plot(steps, values, drawstyle="steps-post", color=color_for(name))
         ax.set_title(label, loc="left", fontsize="medium")
-        ax.set_ylabel("lr")
+        ax.set_ylabel(tr("lr"))
         ax.locator_params(axis="y", nbins=3)
-    axes[-1].set_xlabel("epoch")
+    axes[-1].set_xlabel(tr("epoch"))
     return fig
 
 
@@ -57,9 +58,9 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
     fig = Figure(figsize=(MAX_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
     colour = color_for("CosineAnnealingWarmRestarts")
-    ax.plot(per_epoch, drawstyle="steps-post", color=GREY, linewidth=3, label="step() once per epoch")
-    ax.plot(smooth, color=colour, label="step(epoch + (i + 1) / iters) after every batch")
-    ax.set(xlabel=f"batch ({iters} per epoch)", ylabel="learning rate")
+    ax.plot(per_epoch, drawstyle="steps-post", color=GREY, linewidth=3, label=tr("step() once per epoch"))
+    ax.plot(smooth, color=colour, label=tr("step(epoch + (i + 1) / iters) after every batch"))
+    ax.set(xlabel=tr("batch ({iters} per epoch)", iters=iters), ylabel=tr("learning rate"))
     ax.set_title(
         f"CosineAnnealingWarmRestarts(T_0={T_0}, T_mult={T_mult})\n"
         "stepped with fractional epochs, each cycle is a smooth cosine"

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..text.i18n import tr
 from ..text.tables import WORD_START
 from ._draw import legend_columns
 from .style import BASE_FONT, MAX_WIDTH, log_scale, looks_for
@@ -52,8 +53,9 @@ def _labelled(histories: History | Sequence[History] | Mapping[Any, History], wh
 
 
 def _lr_axis(ax: Axes, xlabel: str = "epoch", title: str = "learning rate") -> None:
+    xlabel, title = tr(xlabel), tr(title)  # the defaults are catalog templates
     log_scale(ax)
-    ax.set(title=title, xlabel=xlabel, ylabel="lr (log scale)")
+    ax.set(title=title, xlabel=xlabel, ylabel=tr("lr (log scale)"))
 
 
 def _legend_below(fig: Figure, handles: list[Any], labels: list[str], ncols: int = 3) -> None:
@@ -96,8 +98,8 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
         handles.append(line)
         names.append(label + (" (failed)" if h.failed else ""))
     _lr_axis(ax_lr)
-    ax_loss.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
-    ax_acc.set(title="val accuracy", xlabel="epoch")
+    ax_loss.set(title=tr("loss"), xlabel=tr("epoch"), ylabel=tr("cross-entropy"))
+    ax_acc.set(title=tr("val accuracy"), xlabel=tr("epoch"))
     handles += [Line2D([], [], color="grey", linewidth=1.2, alpha=0.5), Line2D([], [], color="grey")]
     names += ["train loss (thin)", "val loss (thick)"]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 3))
@@ -206,12 +208,12 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     _lr_axis(ax_lr, xlabel="")
     ax_lr.tick_params(labelbottom=False)
     spread = "25-75%" if band == "iqr" else "min-max"
-    ax_loss.set(xlabel="epoch", ylabel="val loss")
-    ax_loss.set_title(f"val loss (median, {spread} band)", fontsize=BASE_FONT)
+    ax_loss.set(xlabel=tr("epoch"), ylabel=tr("val loss"))
+    ax_loss.set_title(tr("val loss (median, {spread} band)", spread=spread), fontsize=BASE_FONT)
     ax_final.set_yticks(rows, [_wrap(label, 18) for label in labels])
     ax_final.set_ylim(-0.6, len(labels) - 0.4)
     ax_final.grid(False, axis="y")
-    ax_final.set(title="final val loss per seed", xlabel="val loss after the last epoch\n(lower is better)")
+    ax_final.set(title=tr("final val loss per seed"), xlabel=tr("val loss after the last epoch\n(lower is better)"))
     handles.append(Line2D([], [], color="grey", marker="|", markersize=12, mew=2.5, linewidth=2.5))
     names = [*labels, "mean, 95% interval"]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 4))
@@ -246,8 +248,8 @@ def plot_tuning(tuning: Tuning) -> Figure:
     ax.set_xscale("log")
     ax.set_xticks(grid, [f"{v:g}" for v in grid])
     ax.minorticks_off()
-    ax.set(xlabel="lr (peak; log scale)", ylabel="mean final val loss")
-    ax.set_title("the same lr sweep for every schedule; circled: the lr chosen")
+    ax.set(xlabel=tr("lr (peak; log scale)"), ylabel=tr("mean final val loss"))
+    ax.set_title(tr("the same lr sweep for every schedule; circled: the lr chosen"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return fig
 

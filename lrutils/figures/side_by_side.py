@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 
 from ..curves.blog import BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
 from ..curves.table import BLOG_SCHEDULERS
+from ..text.i18n import tr
 from ._draw import legend_columns
 from .style import MAX_WIDTH, color_for, log_scale, look_for
 
@@ -33,7 +34,7 @@ def _title(name: str) -> str:
     total_steps=100 (squeezed)
     """
     kwargs = {k: v for k, v in BLOG_TORCH_KWARGS[name].items() if k != "max_lr"}
-    squeezed = " (squeezed)" if name == "OneCycleLR" else ""
+    squeezed = tr(" (squeezed)") if name == "OneCycleLR" else ""
     return name + "\n" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + squeezed
 
 
@@ -59,20 +60,20 @@ def blog_grid() -> Figure:
         ax.set_title(_title(name), fontsize="medium")
         if name in LOG_PANELS:
             log_scale(ax)
-        ax.set_ylabel("lr (log scale)" if name in LOG_PANELS else "lr (linear)")
+        ax.set_ylabel(tr("lr (log scale)") if name in LOG_PANELS else tr("lr (linear)"))
     last = axes[-1]
     for name in BLOG_SCHEDULERS:
         draw = "steps-post" if name in STAIRCASES else "default"
         last.plot(epochs, blog_torch_curve(name), drawstyle=draw, **look_for(name).line())
     log_scale(last)
-    last.set_ylabel("lr (log scale)")
-    last.set_title("all five (torch)", fontsize="medium")
+    last.set_ylabel(tr("lr (log scale)"))
+    last.set_title(tr("all five (torch)"), fontsize="medium")
     for ax in axes[3:]:
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
     handles = [Line2D([], [], **look_for(name).line()) for name in BLOG_SCHEDULERS]
     handles.append(Line2D([], [], color="grey", linewidth=4, alpha=0.8))
     handles.append(Line2D([], [], color="black", linestyle="--", linewidth=1.3))
-    labels = [*BLOG_SCHEDULERS, "torch, in its own panel", "the blog's sketch"]
+    labels = [*BLOG_SCHEDULERS, tr("torch, in its own panel"), tr("the blog's sketch")]
     fig.legend(handles, labels, loc="outside lower center", ncols=legend_columns(labels, MAX_WIDTH, 4), frameon=False)
     return fig
 

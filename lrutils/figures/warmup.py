@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
+from ..text.i18n import tr
 from ._draw import layered_width, legend_below, staircase
 from .style import BLUE, MAX_WIDTH, color_for, looks_for
 
@@ -36,7 +37,7 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
         # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
         width = layered_width(i, len(curves))
         ax.plot(*staircase(values), drawstyle="steps-post", label=label, linewidth=width, **looks[label].line())
-    ax.set(title=title, xlabel=xlabel, ylabel="learning rate")
+    ax.set(title=title, xlabel=xlabel, ylabel=tr("learning rate"))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
@@ -59,7 +60,7 @@ def warmup_shapes(base_lr: float = 0.1, n_steps: int = 100) -> Figure:
     for (label, kwargs), style in zip(linear.items(), ("-", "--"), strict=True):
         curve = lr_curve("LinearLR", n_steps, base_lr, **kwargs)
         left.plot(steps, curve, style, drawstyle="steps-post", label=label, color=BLUE)
-    left.set(title="LinearLR: one class, two shapes", xlabel="epoch", ylabel="learning rate")
+    left.set(title=tr("LinearLR: one class, two shapes"), xlabel=tr("epoch"), ylabel=tr("learning rate"))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     warm, decay = max(1, n_steps // 10), max(1, n_steps // 5)
     colour = color_for("warmup_stable_decay")
@@ -68,7 +69,7 @@ def warmup_shapes(base_lr: float = 0.1, n_steps: int = 100) -> Figure:
         label = f"warmup_stable_decay({warm}, {stable}, {decay})"
         curve = lr_curve("warmup_stable_decay", n_steps, base_lr, **kwargs)
         right.plot(steps, curve, style, drawstyle="steps-post", label=label, color=colour)
-    right.set(title="WSD: a long stable phase, or none", xlabel="epoch")
+    right.set(title=tr("WSD: a long stable phase, or none"), xlabel=tr("epoch"))
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     return fig
 

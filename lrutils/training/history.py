@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import tr
+
 CONSTANT = "constant"
 """Label of the constant-lr baseline (``name=None``) in tables and legends."""
 
@@ -42,10 +44,14 @@ class Failure:
     @property
     def message(self) -> str:
         """One sentence for a table or a plot: what happened, where, and what to do."""
-        where = f"in epoch {self.epoch} (step {self.step}) at lr {self.lr:.3g}"
+        where = {"epoch": self.epoch, "step": self.step, "lr": f"{self.lr:.3g}"}
         if math.isfinite(self.loss):
-            return f"loss reached {self.loss:.2g} {where} (diverging): lower the lr"
-        return f"loss became {self.loss} {where}: lower the lr"
+            return tr(
+                "loss reached {loss:.2g} in epoch {epoch} (step {step}) at lr {lr} (diverging): lower the lr",
+                loss=self.loss,
+                **where,
+            )
+        return tr("loss became {loss} in epoch {epoch} (step {step}) at lr {lr}: lower the lr", loss=self.loss, **where)
 
     def __eq__(self, other: object) -> bool:  # NaN losses compare equal here
         if not isinstance(other, Failure):
