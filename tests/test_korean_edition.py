@@ -96,3 +96,14 @@ def test_sync_copies_new_code_and_marks_new_cells_untranslated(tmp_path: Path) -
     ko = nbformat.read(korean, as_version=4)
     assert ko.cells[1].source.endswith("print(2)") and ko.cells[0].source.startswith("# 01 · 계단식")
     assert any("changed since it was translated" in f for f in korean_edition.problems(english, korean))
+
+
+def test_numbers_are_read_before_korean_particles_and_past_a_less_than_sign() -> None:
+    assert korean_edition.numbers("시드 10개 중 8개에서 0.0454만큼 낮습니다") == ["0.0454", "10"]
+    assert korean_edition.numbers("(it would need < 0.4469) at epoch 38 <b>bold</b>") == ["0.4469", "38"]
+
+
+def test_korean_may_write_number_words_in_digits_but_not_change_a_number() -> None:
+    assert korean_edition.number_mismatch("cut on the eleventh epoch, to 0.01", "11번째 에포크에 0.01로") == ([], [])
+    assert korean_edition.number_mismatch("to 0.01 at epoch 38", "에포크 38에 0.001로") == (["0.01"], ["0.001"])
+    assert korean_edition.number_mismatch("to 0.01 at epoch 38", "에포크 38에 0.01로") == ([], [])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -41,8 +42,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3]")  # a word is prose if it has a letter (not a bare number)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>")
-_NUMBER = re.compile(r"(?<![\w.])[-+−]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?%?(?![\w])")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|</?[A-Za-z][^>]*>")  # a link's target, an HTML tag (not "< 0.4")
+# A number ends where no Latin letter, digit or "_" follows: a Korean particle or counter may ("10개", "0.1에서").
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+−]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?%?(?![A-Za-z0-9_])")
 
 
 def english_notebooks() -> list[Path]:
@@ -80,6 +82,22 @@ def numbers(markdown: str) -> list[str]:
     text = _LINK_TARGET.sub("]", markdown).replace("−", "-")
     found = [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
     return sorted(n for n in found if len(n.lstrip("+-").rstrip("%")) > 1)
+
+
+def number_mismatch(english: str, korean: str) -> tuple[list[str], list[str]]:
+    """(numbers of the English cell the Korean one lacks, numbers only the Korean one quotes that are not whole).
+
+    Every number must come through; the Korean may add whole numbers, because it writes some English number
+    words in digits ("the eleventh epoch" -> "11번째 에포크", "sixty times" -> "60배").
+
+    >>> number_mismatch("the eleventh epoch at lr 0.01", "11번째 에포크, 학습률 0.01")
+    ([], [])
+    >>> number_mismatch("lr 0.05", "학습률 0.025")
+    (['0.05'], ['0.025'])
+    """
+    en, ko = Counter(numbers(english)), Counter(numbers(korean))
+    extra = [n for n in (ko - en).elements() if not re.fullmatch(r"[-+]?\d+", n)]
+    return sorted((en - ko).elements()), sorted(extra)
 
 
 def korean_share(markdown_cells: list[str]) -> float:
@@ -156,7 +174,8 @@ def problems(english: Path, ko_path: Path | None = None) -> list[str]:
             continue
         if meta.get("en_hash") != source_hash(e.source):
             out.append(f"{name} cell {i}: the English cell changed since it was translated; revisit it")
-        if numbers(e.source) != numbers(k.source):
+        missing, extra = number_mismatch(e.source, k.source)
+        if missing or extra:
             out.append(f"{name} cell {i}: quotes numbers {numbers(k.source)}, the English {numbers(e.source)}")
     share = korean_share([c.source for c in ko.cells if c.cell_type == "markdown"])
     if share < KOREAN_SHARE:
