@@ -157,6 +157,8 @@ def _run_checker_in_child(loop_source: str, budget: float = 30.0) -> str:
     code = "\n".join(
         [
             "import importlib, itertools, torch",
+            "import lrutils.exercises.limits as limits",
+            "limits.TIME_LIMIT = 1.0  # the same path as the 5 s default, sooner",
             'check = importlib.import_module("lrutils.exercises.step_decay").check_step_lr_loop',
             loop_source,
             "print(check(loop))",

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template, tr
+
 
 def staircase(values: np.ndarray, per: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """x and y for ``drawstyle="steps-post"`` whose last value also lasts its full step (to x = len / per).
@@ -23,7 +25,11 @@ TORCH_DOTS = 50
 
 
 def torch_dots(
-    ax: Any, values: np.ndarray, label: str | None = "torch (stepped)", x: np.ndarray | None = None, size: float = 4
+    ax: Any,
+    values: np.ndarray,
+    label: str | None = template("torch (stepped)"),
+    x: np.ndarray | None = None,
+    size: float = 4,
 ) -> None:
     """Every few steps of what the real torch scheduler set, as black dots over the drawn curve.
 
@@ -33,6 +39,7 @@ def torch_dots(
     50
     """
     values = np.asarray(values, dtype=float)
+    label = tr(label) if label is not None else None  # the default is a catalog template
     every = max(1, len(values) // TORCH_DOTS)
     x = np.arange(len(values)) if x is None else np.asarray(x)
     ax.plot(x[::every], values[::every], "k.", markersize=size, label=label, zorder=4)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve, momentum_curve
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import legend_below, torch_dots
 from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale, look_for
 
@@ -49,9 +49,9 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
         x = np.linspace(0, n_steps - 1, len(drawn))
         top.plot(x, drawn, "--", color="grey", linewidth=2.5, label=tr("blog's sketch\n(stretched)"))
     top.plot(lr_curve("OneCycleLR", n_steps, **kwargs), color=COLOUR, label="lrutils.lr_curve")
-    torch_dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    torch_dots(top, torch_lr_curve("OneCycleLR", n_steps, **kwargs), template("torch (stepped)"))
     bottom.plot(momentum, color="black", label="lrutils.momentum_curve")
-    torch_dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), "torch (stepped)")
+    torch_dots(bottom, torch_momentum_curve("OneCycleLR", n_steps, **kwargs), template("torch (stepped)"))
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
     seen = tr("the momentum falls while the lr rises, and back") if moves else tr("the momentum stays put")
     top.set(ylabel=tr("learning rate"), title=f"OneCycleLR({args})\n{seen}")

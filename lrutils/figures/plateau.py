@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
 from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
@@ -141,7 +141,7 @@ def curve_vs_torch(
     base_lr: float = 0.1,
     blog: bool = False,
     shade: tuple[float, float] | None = None,
-    metric_label: str = "val loss passed to step()",
+    metric_label: str = template("val loss passed to step()"),
     **kwargs: Any,
 ) -> Figure:
     """``lrutils.lr_curve`` (line) and the real torch scheduler (dots) for ``metrics``, the metric below.
@@ -162,7 +162,7 @@ def curve_vs_torch(
         curves["blog's sketch (fixed drop)"] = blog_sketch("ReduceLROnPlateau", n, base_lr)
     curves["lrutils.lr_curve"] = ours
     title = call_title(kwargs) + "\n" + _cuts_said(ours)
-    return lr_and_metric(curves, {metric_label: metrics}, title=title, shade=shade, torch_dots=theirs)
+    return lr_and_metric(curves, {tr(metric_label): metrics}, title=title, shade=shade, torch_dots=theirs)
 
 
 def _cuts_said(lr: np.ndarray) -> str:

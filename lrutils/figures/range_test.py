@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import legend_below
 from .style import BLACK, BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale
 
@@ -111,7 +111,7 @@ def _is_result(value: object) -> bool:
 
 
 def plot_range_test(
-    results: RangeTestResult | Mapping[str, RangeTestResult], title: str = "learning-rate range test"
+    results: RangeTestResult | Mapping[str, RangeTestResult], title: str = template("learning-rate range test")
 ) -> Figure:
     """Draw smoothed loss vs lr (log x), the raw loss faint, and where each rule lands.
 
@@ -135,6 +135,7 @@ def plot_range_test(
     ax = fig.subplots()
     lows, highs = [], []
     single = len(items) == 1
+    title = tr(title)  # the default is a catalog template; a title of your own stays as given
     looks = [fallback_look(i) for i in range(len(items))]
     stopped = False
     for look, (label, r) in zip(looks, items.items(), strict=True):
@@ -144,9 +145,12 @@ def plot_range_test(
                 tr("steepest {lr:.2e}", lr=r.steepest_lr),
                 tr("valley {lr:.2e} (fastai's default)", lr=r.valley_lr),
             )
-            tags += (f"min {r.min_loss_lr:.2e}", f"min / 10 {r.suggestion:.2e} (suggestion)")
+            tags += (tr("min {lr:.2e}", lr=r.min_loss_lr), tr("min / 10 {lr:.2e} (suggestion)", lr=r.suggestion))
         else:  # one legend entry per test: the markers mean the same for every colour (see the title)
-            tags = (f"{label}: valley {r.valley_lr:.2e}, min / 10 {r.suggestion:.2e}", None, None, None, None)
+            tags = (
+                tr("{label}: valley {valley:.2e}, min / 10 {lr:.2e}", label=label, valley=r.valley_lr, lr=r.suggestion),
+            )
+            tags += (None, None, None, None)
         ax.plot(r.lrs, r.losses, color=look.color, alpha=0.25, linewidth=0.8)
         ax.plot(r.lrs, r.smoothed, linewidth=2, label=tags[0], **look.line())
         for lr, marker, tag in ((r.steepest_lr, "o", tags[1]), (r.valley_lr, "D", tags[2])):
@@ -166,9 +170,8 @@ def plot_range_test(
     ax.grid(alpha=0.3, which="both")
     handles, labels = ax.get_legend_handles_labels()
     if not single:  # what the marks mean, once for every test; "stopped" only if a test stopped
-        title += "\n(o steepest, diamond valley, x minimum, dashed min / 10" + (
-            ", dotted: stopped)" if stopped else ")"
-        )
+        marks = tr("o steepest, diamond valley, x minimum, dashed min / 10")
+        title = title + f"\n({marks}" + (tr(", dotted: stopped)") if stopped else ")")
     elif stopped:
         handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=1.2))
         labels.append(tr("where the test stopped"))

@@ -101,7 +101,7 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
     ax_loss.set(title=tr("loss"), xlabel=tr("epoch"), ylabel=tr("cross-entropy"))
     ax_acc.set(title=tr("val accuracy"), xlabel=tr("epoch"))
     handles += [Line2D([], [], color="grey", linewidth=1.2, alpha=0.5), Line2D([], [], color="grey")]
-    names += ["train loss (thin)", "val loss (thick)"]
+    names += [tr("train loss (thin)"), tr("val loss (thick)")]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 3))
     return fig
 
@@ -215,7 +215,7 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     ax_final.grid(False, axis="y")
     ax_final.set(title=tr("final val loss per seed"), xlabel=tr("val loss after the last epoch\n(lower is better)"))
     handles.append(Line2D([], [], color="grey", marker="|", markersize=12, mew=2.5, linewidth=2.5))
-    names = [*labels, "mean, 95% interval"]
+    names = [*labels, tr("mean, 95% interval")]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 4))
     return fig
 

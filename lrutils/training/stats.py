@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..text.i18n import tr
+
 LEVEL = 0.95
 
 
@@ -172,6 +174,23 @@ class Paired:
         (False, True)
         """
         return not self.difference.contains(0.0)
+
+    def __str__(self) -> str:
+        """The difference, its interval, the wins and whether the difference is clear, in one line.
+
+        >>> print(paired([0.4, 0.5, 0.45], [0.5, 0.6, 0.5]))
+        -0.0833 [-0.1550, -0.0116], lower on 3 of 3 seeds (clear)
+        """
+        d = self.difference
+        return tr(
+            "{mean:+.4f} [{low:+.4f}, {high:+.4f}], lower on {wins} of {n} seeds ({clear})",
+            mean=d.mean,
+            low=d.low,
+            high=d.high,
+            wins=self.wins,
+            n=self.n,
+            clear=tr("clear") if self.clear else tr("not clear"),
+        )
 
 
 def paired(values: Sequence[float], baseline: Sequence[float], level: float = LEVEL) -> Paired:

@@ -77,15 +77,28 @@ def notebook_paths() -> list[Path]:
     folder = notebook_dir()
     paths = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
     if not os.environ.get("LRUTILS_BROWSER_NOTEBOOKS"):
+        paths += sorted((folder / "ko").glob("*.ipynb"))  # the Korean edition, run the same way
         paths.append(EVERY_EXPLORER)  # whatever the notebooks show, every explorer is checked and screenshotted
     return paths
 
 
+def served_path(path: Path) -> str:
+    """Where JupyterLab serves ``path``: relative to the notebook folder (``ko/00_x.ipynb``), or beside it.
+
+    >>> served_path(notebook_dir() / "ko" / "00_x.ipynb")
+    'ko/00_x.ipynb'
+    """
+    try:
+        return path.relative_to(notebook_dir()).as_posix()
+    except ValueError:
+        return path.name  # the every-explorer fixture, copied beside the notebooks
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize ``notebook_path`` with every notebook (ids are file names)."""
+    """Parametrize ``notebook_path`` with every notebook (ids are the served paths, ``ko/...`` for Korean)."""
     if "notebook_path" in metafunc.fixturenames:
         paths = notebook_paths()
-        metafunc.parametrize("notebook_path", paths, ids=[p.name for p in paths])
+        metafunc.parametrize("notebook_path", paths, ids=[served_path(p) for p in paths])
 
 
 @pytest.fixture(scope="session")

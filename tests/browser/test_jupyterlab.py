@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .conftest import served_path
 from .explorer_checks import EXPLORER, check_explorers, explorer_count
 from .figure_checks import check_figures
 from .lab_server import LabServer
@@ -127,7 +128,7 @@ def test_notebook_runs_and_sliders_work(
 ) -> None:
     """Run all cells in JupyterLab; no errors, widgets render, explorer sliders redraw the plot."""
     page, console = lab_page
-    name = notebook_path.name
+    name = served_path(notebook_path)  # "ko/00_x.ipynb" for the Korean edition
     tags = _cell_tags(notebook_path)
 
     page.goto(lab_server.lab_url(name), wait_until="domcontentloaded")
@@ -192,7 +193,8 @@ def test_notebook_runs_and_sliders_work(
     n_explorers = explorer_count(page)
     if any(re.search(r"\bexplore\(", src) for src in _code_sources(notebook_path)):
         assert n_explorers >= 1, f"the notebook calls explore( but no {EXPLORER} is shown"
-    check_explorers(page, lambda: _wait_kernel_idle(page, name), notebook_path.stem, screenshot_dir)
+    shots = name.removesuffix(".ipynb").replace("/", "-")  # ko-00_x: the Korean edition's screenshots apart
+    check_explorers(page, lambda: _wait_kernel_idle(page, name), shots, screenshot_dir)
 
     unexpected = console.unexpected()
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
