@@ -64,10 +64,18 @@ PARTS: dict[str, tuple[Panel, ...]] = {
         Panel("MultiStepLR", "MultiStepLR", {"milestones": [50, 80], "gamma": 0.1}, shown="milestones=[50, 80]"),
         Panel("ExponentialLR", "ExponentialLR", {"gamma": 0.96}),
         Panel("CosineAnnealingLR", "CosineAnnealingLR", {"T_max": 100}),
-        Panel("ReduceLROnPlateau", "ReduceLROnPlateau", {"patience": 10}, "metric", "patience=10, loss flat from 30"),
+        Panel(
+            "ReduceLROnPlateau",
+            "ReduceLROnPlateau",
+            {"patience": 10},
+            "metric",
+            template("patience=10, loss flat from 30"),
+        ),
         Panel("OneCycleLR", "OneCycleLR", {"max_lr": 1.0, "total_steps": 100}, "batch", "max_lr=1, total_steps=100"),
         Panel("CosineAnnealingWarmRestarts", "CosineAnnealingWarmRestarts", {"T_0": 10, "T_mult": 2}),
-        Panel("CyclicLR", "CyclicLR", {"max_lr": 1.0, "step_size_up": 10}, "batch", "0.2 to 1, step_size_up=10"),
+        Panel(
+            "CyclicLR", "CyclicLR", {"max_lr": 1.0, "step_size_up": 10}, "batch", template("0.2 to 1, step_size_up=10")
+        ),
         Panel("PolynomialLR", "PolynomialLR", {"total_iters": 80, "power": 2}),
     ),
     "composing": (
@@ -161,7 +169,7 @@ def in_small(part: str = "decays") -> Figure:
         ax.set_yticks([0, float(values.max())])
         ax.tick_params(labelbottom=False, labelleft=False, length=2)
         ax.set_title(tr(panel.title), fontsize=BASE_FONT, pad=3)
-        ax.set_xlabel(panel.note, fontsize=SMALL_FONT, labelpad=2)
+        ax.set_xlabel(tr(panel.note), fontsize=SMALL_FONT, labelpad=2)
     heading = tr("Decay and cycle") if part == "decays" else tr("Pieces and recipes")
     fig.suptitle(
         tr("{heading}: 100 steps (x), the lr from 0 to its peak (y, linear)", heading=heading), fontsize=BASE_FONT

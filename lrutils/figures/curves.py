@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from .style import MAX_WIDTH, log_scale, looks_for
 
 
@@ -29,7 +29,7 @@ def _style(ax: Axes, xlabel: str, log: bool) -> None:
 def plot_curves(
     curves: Mapping[str, np.ndarray],
     title: str = "",
-    xlabel: str = "epoch",
+    xlabel: str = template("epoch"),
     log: bool = False,
     figsize: tuple[float, float] = (MAX_WIDTH, 3.5),
 ) -> Figure:
@@ -54,7 +54,7 @@ def plot_curves(
     return fig
 
 
-def plot_curve(values: np.ndarray, title: str = "", xlabel: str = "epoch", log: bool = False) -> Figure:
+def plot_curve(values: np.ndarray, title: str = "", xlabel: str = template("epoch"), log: bool = False) -> Figure:
     """Draw one learning-rate curve.
 
     >>> plot_curve(np.linspace(1, 0, 5)).axes[0].get_xlabel()

@@ -19,7 +19,7 @@ from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve
 from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.torch_reference import torch_lr_curve
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import legend_below, staircase, torch_dots
 from .style import MAX_WIDTH, color_for, log_scale, looks_for
 
@@ -29,7 +29,7 @@ def _legend_below(fig: Figure, ax: Axes, ncols: int = 3) -> None:
 
 
 def _lr_axes(ax: Axes, xlabel: str, log: bool) -> None:
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(tr(xlabel))  # the default "epoch" is a catalog template
     ax.set_ylabel(tr("learning rate (log scale)") if log else tr("learning rate"))
     if log:
         log_scale(ax)
@@ -107,7 +107,7 @@ def curve_vs_torch(
 def staircases(
     curves: Mapping[str, np.ndarray],
     title: str = "",
-    xlabel: str = "epoch",
+    xlabel: str = template("epoch"),
     log: bool = True,
     per: int = 1,
 ) -> Figure:
@@ -150,8 +150,8 @@ def stepped_per_batch(
     meant = np.repeat(torch_lr_curve(name, epochs, base_lr=base_lr, **kwargs), batches_per_epoch)
     bug = torch_lr_curve(name, epochs * batches_per_epoch, base_lr=base_lr, **kwargs)
     return staircases(
-        {"stepped per epoch (meant)": meant, "stepped per batch (bug)": bug},
-        title=f"{name}({_args(kwargs)}) stepped per batch:\nits clock runs {batches_per_epoch}x too fast",
+        {tr("stepped per epoch (meant)"): meant, tr("stepped per batch (bug)"): bug},
+        title=f"{name}({_args(kwargs)}) " + tr("stepped per batch:\nits clock runs {n}x too fast", n=batches_per_epoch),
         xlabel=tr("epoch"),
         log=log,
         per=batches_per_epoch,

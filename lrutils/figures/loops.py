@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..curves.spec import REQUIRED, ParamSpec
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import layered_width, legend_below
 from .style import BASE_FONT, MAX_HEIGHT, MAX_WIDTH, PALETTE, RC_PARAMS, Look, log_scale, looks_for
 
@@ -80,7 +80,7 @@ def plot_lr_runs(
     title: str = "",
     at: int | None = None,
     log: bool = False,
-    xlabel: str = "optimizer step",
+    xlabel: str = template("optimizer step"),
     styles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Overlay lr sequences (1-D, or ``(steps, groups)``), with a dashed line at step ``at`` if given.
@@ -123,7 +123,7 @@ def plot_lr_runs(
 
 
 def plot_lr_grid(
-    panels: Mapping[str, Mapping[str, Any]], ncols: int = 2, xlabel: str = "optimizer step", log: bool = False
+    panels: Mapping[str, Mapping[str, Any]], ncols: int = 2, xlabel: str = template("optimizer step"), log: bool = False
 ) -> Figure:
     """One panel per title, each overlaying its lr sequences (as :func:`plot_lr_runs` does).
 

@@ -12,14 +12,17 @@ from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_fractional_epoch_lrs
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import legend_below
 from .style import GREY, MAX_WIDTH, color_for
 
 RISES: dict[str, tuple[str, dict[str, int]]] = {
-    "CosineAnnealingLR(T_max=50), stepped past T_max: rises smoothly": ("CosineAnnealingLR", {"T_max": 50}),
-    "CosineAnnealingWarmRestarts(T_0=50): jumps back every 50 epochs": ("CosineAnnealingWarmRestarts", {"T_0": 50}),
-    "CosineAnnealingWarmRestarts(T_0=10, T_mult=2): cycles of 10, 20, 40, 80": (
+    template("CosineAnnealingLR(T_max=50), stepped past T_max: rises smoothly"): ("CosineAnnealingLR", {"T_max": 50}),
+    template("CosineAnnealingWarmRestarts(T_0=50): jumps back every 50 epochs"): (
+        "CosineAnnealingWarmRestarts",
+        {"T_0": 50},
+    ),
+    template("CosineAnnealingWarmRestarts(T_0=10, T_mult=2): cycles of 10, 20, 40, 80"): (
         "CosineAnnealingWarmRestarts",
         {"T_0": 10, "T_mult": 2},
     ),
@@ -39,7 +42,7 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
     for ax, (label, (name, kwargs)) in zip(axes, RISES.items(), strict=True):
         values = lr_curve(name, n_steps, base_lr, **kwargs)
         ax.plot(steps, values, drawstyle="steps-post", color=color_for(name))
-        ax.set_title(label, loc="left", fontsize="medium")
+        ax.set_title(tr(label), loc="left", fontsize="medium")
         ax.set_ylabel(tr("lr"))
         ax.locator_params(axis="y", nbins=3)
     axes[-1].set_xlabel(tr("epoch"))
@@ -63,7 +66,7 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
     ax.set(xlabel=tr("batch ({iters} per epoch)", iters=iters), ylabel=tr("learning rate"))
     ax.set_title(
         f"CosineAnnealingWarmRestarts(T_0={T_0}, T_mult={T_mult})\n"
-        "stepped with fractional epochs, each cycle is a smooth cosine"
+        + tr("stepped with fractional epochs, each cycle is a smooth cosine")
     )
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig

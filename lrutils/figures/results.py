@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ..text.tables import WORD_START
 from ._draw import legend_columns
 from .style import BASE_FONT, MAX_WIDTH, log_scale, looks_for
@@ -52,7 +52,7 @@ def _labelled(histories: History | Sequence[History] | Mapping[Any, History], wh
     return items
 
 
-def _lr_axis(ax: Axes, xlabel: str = "epoch", title: str = "learning rate") -> None:
+def _lr_axis(ax: Axes, xlabel: str = template("epoch"), title: str = template("learning rate")) -> None:
     xlabel, title = tr(xlabel), tr(title)  # the defaults are catalog templates
     log_scale(ax)
     ax.set(title=title, xlabel=xlabel, ylabel=tr("lr (log scale)"))

@@ -13,12 +13,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..curves.closed_form import lr_curve
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from ._draw import layered_width, legend_below, staircase
 from .style import BLUE, MAX_WIDTH, color_for, looks_for
 
 
-def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "epoch") -> Figure:
+def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = template("epoch")) -> Figure:
     """Several per-epoch lr curves as staircases (the lr is constant within a step), legend under the axes.
 
     Each curve has its own colour and line style, and earlier curves are drawn wider, so that
@@ -37,7 +37,7 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = "
         # the last epoch's lr lasts its whole epoch too: one more point, so its step is drawn
         width = layered_width(i, len(curves))
         ax.plot(*staircase(values), drawstyle="steps-post", label=label, linewidth=width, **looks[label].line())
-    ax.set(title=title, xlabel=xlabel, ylabel=tr("learning rate"))
+    ax.set(title=title, xlabel=tr(xlabel), ylabel=tr("learning rate"))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
     return fig
 
