@@ -23,9 +23,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-from collections import Counter
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import nbformat
