@@ -189,7 +189,6 @@ EXAMPLES: dict[str, Callable[[dict[str, Any]], Figure]] = {
         },
         title="the pieces, from lr 0.1",
     ),
-    "warmup.warmup_shapes": lambda t: warmup.warmup_shapes(),
 }
 """One call per public figure function (module.function -> call)."""
 MORE: dict[str, Callable[[dict[str, Any]], Figure]] = {
