@@ -26,7 +26,8 @@ from typing import Any
 
 import lrutils
 from lrutils.curves.table import REQUIRED
-from lrutils.explorer.code import value_text
+from lrutils.explorer.code import STEPPING, value_text
+from lrutils.text.i18n import LANGUAGES, catalog
 
 EXPLORER = ".lrutils-explorer"
 PLOT = "img.lrutils-plot"
@@ -165,12 +166,26 @@ def scheduler_of(code: str) -> str:
     return recipe.group(1) if recipe else re.search(r"^scheduler = (\w+)\(", code, re.MULTILINE).group(1)
 
 
+def _drawn_comments() -> re.Pattern[str]:
+    """The printed code's "# 100 epochs drawn: ..." comment in every language of the catalog, ``{n}`` captured."""
+    forms = []
+    for english in STEPPING.values():
+        for template in (english, *(catalog(lang).get(english, english) for lang in LANGUAGES)):
+            before = template.split(":")[0]  # "{n} epochs drawn", "배치 {n}개를 그림"
+            forms.append(re.escape(before).replace(re.escape("{n}"), r"(\d+)"))
+    return re.compile("# (?:" + "|".join(dict.fromkeys(forms)) + ")")
+
+
+DRAWN = _drawn_comments()
+
+
 def printed(code: str, name: str) -> str | None:
     """The text the code gives for slider ``name``, or None if the code leaves it out."""
     if name == "base_lr":
         found = re.search(r"SGD\(model\.parameters\(\), lr=([^,)\s]+)", code)
     elif name == "n_steps":
-        found = re.search(r"# (\d+) (?:epochs|batches) drawn", code)
+        found = DRAWN.search(code)
+        return next(g for g in found.groups() if g) if found else None
     else:
         found = re.search(rf"(?<![\w.]){re.escape(name)}=([^,)\s]+)", code)
     return found.group(1) if found else None
