@@ -21,6 +21,28 @@ settings.register_profile("lrutils", derandomize=True, deadline=None, database=N
 settings.load_profile("lrutils")
 torch.set_num_threads(1)
 
+SERIES_SCHEDULERS = {
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "ReduceLROnPlateau",
+    "OneCycleLR",
+    "LinearLR",
+    "ConstantLR",
+    "PolynomialLR",
+    "LambdaLR",
+    "SequentialLR",
+    "ChainedScheduler",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "warmup_cosine",
+    "warmup_stable_decay",
+    "noam",
+    "linear_warmup_decay",
+}
+"""Every scheduler and recipe the series teaches: the cheat sheet has a row and a picture for each."""
+
 
 def assert_agrees(ours: np.ndarray, theirs: np.ndarray, scale: float, n_steps: int | None = None) -> None:
     """The project's agreement bar, the one ``lrutils.agreement`` states: at every step

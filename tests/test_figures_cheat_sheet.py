@@ -6,29 +6,9 @@ import numpy as np
 import pytest
 
 import lrutils
+from conftest import SERIES_SCHEDULERS as TAUGHT
 from lrutils.figures import style
 from lrutils.figures.cheat_sheet import PARTS, STEPS, in_small, panel_curve
-
-TAUGHT = {
-    "StepLR",
-    "MultiStepLR",
-    "ExponentialLR",
-    "CosineAnnealingLR",
-    "ReduceLROnPlateau",
-    "OneCycleLR",
-    "LinearLR",
-    "ConstantLR",
-    "PolynomialLR",
-    "LambdaLR",
-    "SequentialLR",
-    "ChainedScheduler",
-    "CosineAnnealingWarmRestarts",
-    "CyclicLR",
-    "warmup_cosine",
-    "warmup_stable_decay",
-    "noam",
-    "linear_warmup_decay",
-}
 
 
 def test_the_two_parts_show_every_scheduler_the_series_teaches_once() -> None:

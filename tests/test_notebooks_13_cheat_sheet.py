@@ -7,6 +7,8 @@ from pathlib import Path
 
 import nbformat
 
+from conftest import SERIES_SCHEDULERS
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 THIRTEEN = NOTEBOOKS / "13_your_own_scheduler.ipynb"
 CHEAT_SHEET = NOTEBOOKS / "cheat_sheet.ipynb"
@@ -56,26 +58,7 @@ def test_the_cheat_sheet_has_a_row_and_a_picture_for_every_scheduler_the_series_
     text = markdown(CHEAT_SHEET)
     first_table = text.split("## Every scheduler in one line")[1].split("\n\n")[1]
     rows = [line for line in first_table.splitlines() if line.startswith("| ") and not line.startswith("| scheduler")]
-    for name in (
-        "StepLR",
-        "MultiStepLR",
-        "ExponentialLR",
-        "CosineAnnealingLR",
-        "ReduceLROnPlateau",
-        "OneCycleLR",
-        "LinearLR",
-        "ConstantLR",
-        "PolynomialLR",
-        "LambdaLR",
-        "SequentialLR",
-        "ChainedScheduler",
-        "CosineAnnealingWarmRestarts",
-        "CyclicLR",
-        "warmup_cosine",
-        "warmup_stable_decay",
-        "noam",
-        "linear_warmup_decay",
-    ):
+    for name in SERIES_SCHEDULERS:
         assert sum(f"`{name}`" in row.split("|")[1] for row in rows) == 1, name
     assert all(re.search(r"\]\(\d\d_[a-z_]+\.ipynb\)", row.split("|")[-2]) for row in rows)
     pictures = [
