@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_clear_error
 
+from conftest import assert_clear_error
 from lrutils import get_spec, lr_curve, momentum_curve, scheduler_names, torch_lr_curve
 from lrutils.curves.spec import MAX_STEPS
 

@@ -6,11 +6,11 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees, assert_clear_error
 from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
+from conftest import assert_agrees, assert_clear_error
 from lrutils.curves.composite import composite_names, linear_warmup_lambda, warmup_cosine, warmup_stable_decay
 from lrutils.curves.shorthand import (
     chained_curve,

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_agrees, raw_torch_lrs
-from conftest import check_against_torch as check
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from conftest import assert_agrees, raw_torch_lrs
+from conftest import check_against_torch as check
 from lrutils import lr_curve, momentum_curve, torch_momentum_curve
 
 base_lrs = st.floats(1e-6, 10.0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import run_hidden_solutions
 
+from conftest import run_hidden_solutions
 from lrutils import torch_lr_curve
 from lrutils.exercises.cosine import (
     PAST_STEP,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import run_hidden_solutions
 
+from conftest import run_hidden_solutions
 from lrutils.exercises.exponential_decay import (
     check_epochs_below,
     check_halving_gamma,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import run_hidden_solutions
 
 import lrutils
+from conftest import run_hidden_solutions
 from lrutils.exercises import Verdict
 from lrutils.exercises.step_decay import (
     check_lr_at_epoch_25,

@@ -13,12 +13,12 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees
 from hypothesis import given
 from hypothesis import strategies as st
 from torch.optim import lr_scheduler as L
 
 import lrutils
+from conftest import assert_agrees
 from lrutils.training.loops import (
     CaughtWarnings,
     LrRecorder,

@@ -22,12 +22,12 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees, assert_clear_error
-from conftest import check_against_torch as check
 from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
+from conftest import assert_agrees, assert_clear_error
+from conftest import check_against_torch as check
 from lrutils.curves.recipes import (
     linear_warmup_decay_factor,
     noam_factor,

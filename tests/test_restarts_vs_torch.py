@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees, assert_clear_error, raw_torch_lrs
-from conftest import check_against_torch as check
 from hypothesis import given
 from hypothesis import strategies as st
 
 import lrutils
+from conftest import assert_agrees, assert_clear_error, raw_torch_lrs
+from conftest import check_against_torch as check
 from lrutils import lr_curve, momentum_curve
 from lrutils.curves.restarts import cycle_position, cycle_starts
 

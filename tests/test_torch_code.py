@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees
 
 import lrutils
+from conftest import assert_agrees
 from lrutils.curves.blog import plateau_demo_metric
 from lrutils.curves.composite import composite_names
 from lrutils.explorer.code import torch_code, value_text

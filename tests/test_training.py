@@ -9,10 +9,10 @@ import matplotlib
 import numpy as np
 import pytest
 import torch
-from conftest import assert_agrees
 from matplotlib.figure import Figure
 
 import lrutils
+from conftest import assert_agrees
 from lrutils import Setup, bake_off, compare, plot_history, train, tune_lr
 from lrutils.text.progress import ProgressBar
 from lrutils.training.demo import DEFAULT_LR, demo_kwargs, steps_per_epoch

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_clear_error, raw_torch_lrs
-from conftest import check_against_torch as check
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import assert_clear_error, raw_torch_lrs
+from conftest import check_against_torch as check
 from lrutils import lr_curve
 
 base_lrs = st.floats(1e-6, 10.0)
