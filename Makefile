@@ -77,8 +77,8 @@ lock: $(STAMP)
 	$(PY) tools/lock.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lrutils tests tools
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --no-cache --check lrutils tests tools conftest.py
 
 unit: $(STAMP)
 	$(PY) -m pytest tests lrutils --ignore=tests/browser -q $(XDIST) -m "not cpu_paths"
