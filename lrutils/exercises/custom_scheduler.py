@@ -211,7 +211,7 @@ def _unsaveable(cls: Callable[..., Any]) -> str | None:
         return tr(
             "torch.load refuses this state_dict (it loads weights_only=True by default, which admits numbers, "
             "lists, dicts and tensors): your attributes hold {kinds}. Store settings as plain numbers.",
-            kinds=", ".join(kinds) or "an object",
+            kinds=", ".join(kinds) or tr("an object"),
         )
     return None
 
@@ -269,7 +269,7 @@ def _roundtrips(cls: Callable[..., Any]) -> str | None:
             "with last_epoch={e}, it raised {error}",
             signature=SIGNATURE,
             e=STOP_AT - 1,
-            error=with_epoch.error.partition(" raised ")[2] or with_epoch.error,
+            error=with_epoch.cause or with_epoch.error,
         )
     if not with_epoch.matches:
         k = with_epoch.first_difference

@@ -104,6 +104,8 @@ class Roundtrip:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     weights_match: bool | None = None
+    cause: str | None = None
+    """The exception itself when resuming or stepping raised (``error`` says where), e.g. for a checker to quote."""
 
     @property
     def matches(self) -> bool:
@@ -178,16 +180,17 @@ def resume_roundtrip(
             returned = resume(saved)
         except Exception as err:  # the learner's code: report it, do not crash the notebook
             error = tr("resume(checkpoint) raised {error}", error=describe_error(err))
-            return Roundtrip(full, first, stop_at, error)
+            return Roundtrip(full, first, stop_at, error, cause=describe_error(err))
         problem = _not_a_run(returned, "resume(checkpoint)")
         if problem is not None:
             return Roundtrip(full, first, stop_at, problem)
         model, optimizer, scheduler = returned[0], returned[1], returned[2]
         with LrRecorder(optimizer) as used:
-            error = None
+            error = cause = None
             try:
                 run_steps(model, optimizer, scheduler, n_steps - stop_at, start=stop_at)
             except Exception as err:  # e.g. OneCycleLR's "Tried to step"
+                cause = describe_error(err)
                 error = tr(
                     "after {n} optimizer steps the resumed run raised {error}",
                     n=stop_at + used.steps,
@@ -204,7 +207,7 @@ def resume_roundtrip(
     weights = None
     if error is None:
         weights = all(torch.equal(a, b.detach()) for a, b in zip(final_weights, model.parameters(), strict=True))
-    return Roundtrip(full, resumed, stop_at, error, caught.texts, weights)
+    return Roundtrip(full, resumed, stop_at, error, caught.texts, weights, cause)
 
 
 def resume_with_last_epoch(
