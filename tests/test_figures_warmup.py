@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lrutils.figures import style
-from lrutils.figures.warmup import lr_curves, warmup_shapes
+from lrutils.figures.warmup import lr_curves
 
 
 def test_lr_curves_draws_staircases_with_the_legend_outside_the_axes() -> None:
@@ -20,13 +20,3 @@ def test_lr_curves_draws_staircases_with_the_legend_outside_the_axes() -> None:
 def test_lr_curves_refuses_nothing_to_draw() -> None:
     with pytest.raises(ValueError, match="at least one curve"):
         lr_curves({})
-
-
-def test_warmup_shapes_shows_linear_lr_both_ways_and_wsd_with_and_without_a_stable_phase() -> None:
-    fig = warmup_shapes()
-    left, right = fig.axes
-    warm, decay = (line.get_ydata() for line in left.lines)
-    assert warm[0] < warm[-1] and decay[0] > decay[-1]
-    long_stable, no_stable = (line.get_ydata() for line in right.lines)
-    assert np.isclose(long_stable[50], 0.1) and no_stable[50] == 0.0
-    assert fig.get_figwidth() <= style.MAX_WIDTH
