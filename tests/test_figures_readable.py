@@ -95,7 +95,7 @@ def _recipes_grid() -> dict[str, dict[str, np.ndarray]]:
         },
         "linear_warmup_decay (BERT), lr 0.1": {"w=100, N=1000": lrutils.lr_curve("linear_warmup_decay", 1000, **floor)},
         "warmup_cosine_floor, lr 0.1": {
-            "floor 0.01": lrutils.lr_curve("warmup_cosine_floor", 1000, min_lr_ratio=0.1, **floor),
+            "floor 0.01 (min_lr_ratio=0.1)": lrutils.lr_curve("warmup_cosine_floor", 1000, min_lr_ratio=0.1, **floor),
             "no floor": lrutils.lr_curve("warmup_cosine_floor", 1000, min_lr_ratio=0.0, **floor),
         },
         "wsd_1sqrt, lr 0.1": {
@@ -257,10 +257,16 @@ def series_style() -> None:
     lrutils.setup()  # the notebooks' rcParams: what the figures look like there
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("name", [*EXAMPLES, *MORE])
-def test_figure_is_whole_on_a_projector_and_its_text_readable(name: str, trained: dict[str, Any]) -> None:
-    fig = {**EXAMPLES, **MORE}[name](trained)
-    (width, height), _ = shown(fig)  # draws the figure: tick labels get their text
+def test_figure_is_whole_on_a_projector_and_its_text_readable(name: str, lang: str, trained: dict[str, Any]) -> None:
+    """In both editions: Korean labels (the notebooks' own, from the label catalog) are wider than English."""
+    lrutils.setup(lang=lang)
+    try:
+        fig = {**EXAMPLES, **MORE}[name](trained)
+        (width, height), _ = shown(fig)  # draws the figure (in the edition's fonts): tick labels get their text
+    finally:
+        lrutils.setup()
     assert width <= MAX_PX[0] and height <= MAX_PX[1], f"{name} is shown {width} x {height} px"
     small = {f"{t.get_text()!r}: {text_px(t):.1f} px" for t in drawn_texts(fig) if text_px(t) < MIN_TEXT_PX}
     assert not small, f"{name}: text under {MIN_TEXT_PX} px: {sorted(small)}"
@@ -279,3 +285,32 @@ def test_the_check_catches_what_the_issue_saw() -> None:
     (width, height), _ = shown(fig)
     assert height > MAX_PX[1]
     assert min(text_px(t) for t in drawn_texts(fig)) < MIN_TEXT_PX  # 10^{-1}: the exponent at 70 %
+
+
+class _EveryLabel(dict):
+    """A label catalog that knows every text: what a figure shows after it went through ``localized``."""
+
+    def get(self, text: str, default: Any = None) -> str:
+        return "»" + text
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_text_of_a_figure_goes_through_the_label_catalog(
+    name: str, trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook's labels and titles reach the learner in their language only if the figure function
+    hands its figure to ``localized``: with a catalog that knows every text, no text may stay as drawn."""
+    from lrutils.text import i18n
+
+    monkeypatch.setattr(i18n, "label_catalog", lambda lang: _EveryLabel())
+    with i18n.language("ko"):
+        fig = EXAMPLES[name](trained)
+    ticks = {
+        label
+        for ax in fig.axes
+        for axis in (ax.xaxis, ax.yaxis)
+        for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+        for label in (tick.label1, tick.label2)
+    }
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t not in ticks]
+    assert texts and [s for s in texts if not s.startswith("»")] == []

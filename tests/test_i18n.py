@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import string
 from pathlib import Path
 
 import pytest
 
-from lrutils.text.i18n import catalog, catalog_entries, language, tr
+from lrutils.text.i18n import catalog, catalog_entries, label_catalog, language, tr, tr_label
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("i18n_catalog", ROOT / "tools" / "i18n_catalog.py")
@@ -54,3 +55,41 @@ def test_english_stays_the_default_and_korean_is_used_when_set(monkeypatch: pyte
     with language("ko"):
         assert tr("{n} seeds", n=3) == "시드 3개"
     assert tr("{n} seeds", n=3) == "3 seeds"
+
+
+def _notebook_strings() -> set[str]:
+    """Every string constant in the code cells of the English notebooks (where the labels are written)."""
+    import ast
+    import json
+
+    found: set[str] = set()
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                lines = "".join(cell["source"]).splitlines()
+                tree = ast.parse("\n".join("" if line.lstrip()[:1] in "%!" else line for line in lines))  # magics
+                found |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return found
+
+
+LABELS = label_catalog("ko")
+
+
+def test_every_label_is_still_written_in_a_notebook() -> None:
+    assert sorted(set(LABELS) - _notebook_strings()) == []
+
+
+@pytest.mark.parametrize("english", sorted(LABELS))
+def test_a_korean_label_is_korean_and_keeps_its_numbers(english: str) -> None:
+    korean = LABELS[english]
+    assert any("가" <= ch <= "힣" for ch in korean), f"{korean!r} has no Hangul"
+    number = r"\d+(?:\.\d+)?(?:e-?\d+)?"
+    assert sorted(re.findall(number, korean)) == sorted(re.findall(number, english))  # Korean may reorder them
+
+
+def test_labels_are_translated_only_in_korean() -> None:
+    assert tr_label("no floor") == "no floor" and tr_label("a label nobody wrote") == "a label nobody wrote"
+    with language("ko"):
+        assert tr_label("no floor") == LABELS["no floor"]
+        assert tr_label("blog's sketch (fixed drop)") == catalog("ko")["blog's sketch (fixed drop)"]  # lrutils' own
+        assert tr_label("a label nobody wrote") == "a label nobody wrote"

@@ -23,6 +23,7 @@ from ..curves.synthetic import synthetic_val_loss
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import template, tr
 from ._draw import staircase
+from .language import localized
 from .style import BASE_FONT, BLUE, MAX_HEIGHT, MAX_WIDTH, SMALL_FONT
 
 STEPS = 100
@@ -92,7 +93,7 @@ PARTS: dict[str, tuple[Panel, ...]] = {
                 ],
                 "milestones": [10],
             },
-            shown="LinearLR, then StepLR at 10",
+            shown=template("LinearLR, then StepLR at 10"),
         ),
         Panel(
             "ChainedScheduler",
@@ -115,15 +116,17 @@ PARTS: dict[str, tuple[Panel, ...]] = {
             "WSD",
             "warmup_stable_decay",
             {"warmup_steps": 10, "stable_steps": 70, "decay_steps": 20},
-            shown="warm-up 10, stable 70, decay 20",
+            shown=template("warm-up 10, stable 70, decay 20"),
         ),
-        Panel("Noam", "noam", {"d_model": 512, "warmup_steps": 10}, "batch", "warm-up 10, then 1/sqrt(t + 1)"),
         Panel(
-            "BERT linear",
+            "Noam", "noam", {"d_model": 512, "warmup_steps": 10}, "batch", template("warm-up 10, then 1/sqrt(t + 1)")
+        ),
+        Panel(
+            template("BERT linear"),
             "linear_warmup_decay",
             {"warmup_steps": 10, "total_steps": 100},
             "batch",
-            "warm-up 10, 0 at N=100",
+            template("warm-up 10, 0 at N=100"),
         ),
     ),
 }
@@ -174,7 +177,7 @@ def in_small(part: str = "decays") -> Figure:
     fig.suptitle(
         tr("{heading}: 100 steps (x), the lr from 0 to its peak (y, linear)", heading=heading), fontsize=BASE_FONT
     )
-    return fig
+    return localized(fig)
 
 
 __all__ = ["PARTS", "STEPS", "Panel", "in_small", "panel_curve"]

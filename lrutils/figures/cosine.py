@@ -18,6 +18,7 @@ from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import tr
 from ._draw import legend_below
 from .decay import stepped_per_batch as _stepped_per_batch
+from .language import localized
 from .style import MAX_WIDTH, color_for, look_for, looks_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
@@ -64,7 +65,7 @@ def past_t_max(t_max: int = 100, n_steps: int = 300, base_lr: float = 0.1) -> Fi
     ax.set(xlabel=tr("scheduler step (epoch)"), ylabel=tr("learning rate"))
     ax.set_title(tr("past T_max = {t_max} the cosine climbs back smoothly; a restart jumps", t_max=t_max))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 def stepped_per_batch(epochs: int, batches_per_epoch: int, base_lr: float = 0.1, **kwargs: Any) -> Figure:
@@ -114,7 +115,7 @@ def best_and_final(comparison: Comparison, labels: Sequence[str] | None = None) 
     ax.set_xticks(seeds)
     ax.set(xlabel=tr("seed"), ylabel=tr("validation loss"), title=tr("how far each run ends above its best"))
     legend_below(fig, handles, names, most=2)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["best_and_final", "past_t_max", "stepped_per_batch"]

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..text.i18n import template, tr
+from .language import localized
 from .style import MAX_WIDTH, log_scale, looks_for
 
 
@@ -51,7 +52,7 @@ def plot_curves(
         ax.set_title(title)
     if len(curves) > 1:
         ax.legend()
-    return fig
+    return localized(fig)
 
 
 def plot_curve(values: np.ndarray, title: str = "", xlabel: str = template("epoch"), log: bool = False) -> Figure:

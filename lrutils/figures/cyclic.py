@@ -16,6 +16,7 @@ from ..curves.closed_form import lr_curve, momentum_curve
 from ..curves.torch_reference import torch_lr_curve, torch_momentum_curve
 from ..text.i18n import template, tr
 from ._draw import legend_below, torch_dots
+from .language import localized
 from .style import GREY, MAX_WIDTH, color_for
 
 MODES: dict[str, dict[str, Any]] = {
@@ -54,7 +55,7 @@ def modes(n_steps: int = 300, **common: Any) -> Figure:
     axes[-1].set_xlabel(tr("batch (optimizer step)"))
     handles = [Line2D([], [], color=color_for("CyclicLR")), Line2D([], [], color="k", marker=".", linestyle="")]
     legend_below(fig, handles, ["lrutils.lr_curve (numpy)", tr("torch CyclicLR, stepped")])
-    return fig
+    return localized(fig)
 
 
 def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
@@ -79,7 +80,7 @@ def lr_and_momentum(n_steps: int = 150, **common: Any) -> Figure:
     ax_m.set(xlabel=tr("batch (optimizer step)"), ylabel=tr("momentum"))
     handles = [Line2D([], [], color=GREY), Line2D([], [], color="k", marker=".", linestyle="")]
     legend_below(fig, handles, ["lrutils.momentum_curve", tr("torch (SGD momentum)")])
-    return fig
+    return localized(fig)
 
 
 __all__ = ["COMMON", "MODES", "WHAT_TO_SEE", "lr_and_momentum", "modes"]

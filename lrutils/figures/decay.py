@@ -21,6 +21,7 @@ from ..curves.spec import REQUIRED, ParamSpec
 from ..curves.torch_reference import torch_lr_curve
 from ..text.i18n import template, tr
 from ._draw import legend_below, staircase, torch_dots
+from .language import localized
 from .style import MAX_WIDTH, color_for, log_scale, looks_for
 
 
@@ -101,7 +102,7 @@ def curve_vs_torch(
     first = f"{name}({_args(kwargs)})" + (f": {does}" if does else "")
     fig.suptitle(first + "\n" + tr("from lr {lr:g}", lr=base_lr) + (f"; {what}" if agree else ""))
     _legend_below(fig, axes[0], ncols=3)
-    return fig
+    return localized(fig)
 
 
 def staircases(
@@ -131,7 +132,7 @@ def staircases(
     if title:
         ax.set_title(title)
     _legend_below(fig, ax, ncols=2)
-    return fig
+    return localized(fig)
 
 
 def stepped_per_batch(

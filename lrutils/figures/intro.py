@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from ..curves.surface import CURVATURE, loss
 from ..text.i18n import tr
 from ._draw import legend_below
+from .language import localized
 from .style import MAX_WIDTH, fallback_look, log_scale
 
 
@@ -58,7 +59,7 @@ def bowl_paths(
     log_scale(ax_loss)
     ax_loss.set(xlabel=tr("step"), ylabel="f(x, y)", title=tr("loss per step (log scale)"))
     legend_below(fig, handles, list(paths))
-    return fig
+    return localized(fig)
 
 
 __all__ = ["bowl_paths"]

@@ -18,8 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..curves.spec import REQUIRED, ParamSpec
-from ..text.i18n import template, tr
+from ..text.i18n import template, tr, tr_label
+from ..text.tables import display_width, pad
 from ._draw import layered_width, legend_below
+from .language import localized
 from .style import BASE_FONT, MAX_HEIGHT, MAX_WIDTH, PALETTE, RC_PARAMS, Look, log_scale, looks_for
 
 
@@ -38,7 +40,7 @@ def lr_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
             out[label] = array
         elif array.ndim == 2:
             for g in range(array.shape[1]):
-                out[f"{label} [group {g}]"] = array[:, g]
+                out[tr("{label} [group {g}]", label=label, g=g)] = array[:, g]
         else:
             raise ValueError(f"columns[{label!r}] must be 1-D or (steps, groups), got shape {array.shape}")
     return out
@@ -55,8 +57,13 @@ def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, dig
     digits = ParamSpec("digits", "int", REQUIRED, low=1, high=17).check(digits)
     cols = lr_columns(columns)
     rows = range(max(len(v) for v in cols.values())) if steps is None else list(steps)
-    widths = [max(len(label), digits + 6) for label in cols]
-    lines = ["step  " + "  ".join(f"{label:>{w}}" for label, w in zip(cols, widths, strict=True))]
+    headers = [tr_label(label) for label in cols]  # a label written in a notebook, in the learner's language
+    widths = [max(display_width(header), digits + 6) for header in headers]
+    lines = [
+        pad(tr("step"), 4, left=True)
+        + "  "
+        + "  ".join(pad(h, w, left=False) for h, w in zip(headers, widths, strict=True))
+    ]
     for step in rows:
         cells = []
         for values, w in zip(cols.values(), widths, strict=True):
@@ -119,7 +126,7 @@ def plot_lr_runs(
         if title:
             ax.set_title(title)
         legend_below(fig, *ax.get_legend_handles_labels(), most=2)  # never on a curve
-    return fig
+    return localized(fig)
 
 
 def plot_lr_grid(
@@ -163,7 +170,7 @@ def plot_lr_grid(
         if explained:
             handles = [Line2D([], [], **looks[label].line()) for label in explained]
             legend_below(fig, handles, explained, most=4)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["lr_columns", "lr_table", "plot_lr_grid", "plot_lr_runs"]

@@ -17,6 +17,7 @@ from ..curves.blog import blog_sketch
 from ..curves.closed_form import lr_curve, momentum_curve
 from ..text.i18n import template, tr
 from ._draw import legend_below, torch_dots
+from .language import localized
 from .style import GREY, MAX_WIDTH, color_for, fallback_look, log_scale, look_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
@@ -58,7 +59,7 @@ def curve_and_momentum(n_steps: int, sketch: bool = False, **kwargs: Any) -> Fig
     bottom.set(xlabel=tr("batch (optimizer step)"), ylabel=tr("momentum"))
     for ax in (top, bottom):
         _legend_right(ax)
-    return fig
+    return localized(fig)
 
 
 def variants(curves: Mapping[str, Sequence[float] | np.ndarray]) -> Figure:
@@ -79,7 +80,7 @@ def variants(curves: Mapping[str, Sequence[float] | np.ndarray]) -> Figure:
     log_scale(right)
     right.set(xlabel=tr("batch"), title=tr("log scale: the two ends"))
     legend_below(fig, *left.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
@@ -107,7 +108,7 @@ def stepping_rate(epochs: int, steps_per_epoch: int, max_lr: float) -> Figure:
     seen = tr("per epoch, it never gets past the warm-up") if epochs - 1 < peak else tr("per epoch, it runs too slowly")
     ax.set_title(f"OneCycleLR(max_lr={max_lr}, epochs={epochs}, steps_per_epoch={steps_per_epoch})\n{seen}")
     _legend_right(ax)
-    return fig
+    return localized(fig)
 
 
 def behind_then_ahead(comparison: Comparison, label: str = "OneCycleLR") -> Figure:
@@ -148,7 +149,7 @@ def behind_then_ahead(comparison: Comparison, label: str = "OneCycleLR") -> Figu
         ax.axvline(peak, color=GREY, linestyle=":", linewidth=1.5)
     top.annotate(tr("peak lr"), (peak, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
                  textcoords="offset points", color=GREY)  # fmt: skip
-    return fig
+    return localized(fig)
 
 
 __all__ = ["behind_then_ahead", "curve_and_momentum", "stepping_rate", "variants"]

@@ -20,6 +20,7 @@ from ..curves.closed_form import lr_curve
 from ..text.i18n import template, tr
 from ._draw import layered_width, staircase
 from ._draw import torch_dots as draw_torch_dots
+from .language import localized
 from .style import BLACK, GREY, MAX_WIDTH, OCHRE, Look, color_for, fallback_look, log_scale
 
 
@@ -112,7 +113,7 @@ def lr_and_metric(
     bottom.set(xlabel=tr("epoch (a metric is drawn at the end of the epoch it measures)"), ylabel=tr("metric"))
     for ax in (top, bottom):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return fig
+    return localized(fig)
 
 
 def call_title(kwargs: Mapping[str, Any], width: int = 60) -> str:
@@ -159,7 +160,7 @@ def curve_vs_torch(
     theirs = torch_lr_curve("ReduceLROnPlateau", n, base_lr=base_lr, metrics=metrics, **kwargs)
     curves: dict[str, np.ndarray] = {}
     if blog:
-        curves["blog's sketch (fixed drop)"] = blog_sketch("ReduceLROnPlateau", n, base_lr)
+        curves[template("blog's sketch (fixed drop)")] = blog_sketch("ReduceLROnPlateau", n, base_lr)
     curves["lrutils.lr_curve"] = ours
     title = call_title(kwargs) + "\n" + _cuts_said(ours)
     return lr_and_metric(curves, {tr(metric_label): metrics}, title=title, shade=shade, torch_dots=theirs)

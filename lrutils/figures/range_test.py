@@ -14,8 +14,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..text.i18n import template, tr
+from ..text.i18n import template, tr, tr_label
 from ._draw import legend_below
+from .language import localized
 from .style import BLACK, BLUE, GREY, MAX_WIDTH, VERMILLION, fallback_look, log_scale
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
@@ -58,7 +59,7 @@ def smoothing_start(result: RangeTestResult, n: int = 100) -> Figure:
     ax.set(xlabel=tr("batch"), ylabel=tr("training loss"))
     ax.set_title(tr("the first {n} batches: without the correction the average starts near 0", n=len(raw)))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 def _final_losses(histories: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +103,7 @@ def suggestions_trained(comparison: Comparison, rules: Sequence[str], references
     n = len(comparison.runs[rules[0]]) if rules else 0
     ax.set_title(tr("each seed's range test, trained at its suggestion ({n} seeds)", n=n))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 def _is_result(value: object) -> bool:
@@ -148,7 +149,12 @@ def plot_range_test(
             tags += (tr("min {lr:.2e}", lr=r.min_loss_lr), tr("min / 10 {lr:.2e} (suggestion)", lr=r.suggestion))
         else:  # one legend entry per test: the markers mean the same for every colour (see the title)
             tags = (
-                tr("{label}: valley {valley:.2e}, min / 10 {lr:.2e}", label=label, valley=r.valley_lr, lr=r.suggestion),
+                tr(
+                    "{label}: valley {valley:.2e}, min / 10 {lr:.2e}",
+                    label=tr_label(label),
+                    valley=r.valley_lr,
+                    lr=r.suggestion,
+                ),
             )
             tags += (None, None, None, None)
         ax.plot(r.lrs, r.losses, color=look.color, alpha=0.25, linewidth=0.8)
@@ -178,7 +184,7 @@ def plot_range_test(
     ax.set_title(title)
     # below: never on the curve; one test per line when each entry names a test (they are long)
     fig.legend(handles, labels, loc="outside lower center", ncols=2 if single else 1, frameon=False)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["plot_range_test", "smoothing_start", "suggestions_trained", "uncorrected_average"]

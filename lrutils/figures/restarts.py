@@ -14,6 +14,7 @@ from ..curves.closed_form import lr_curve
 from ..curves.torch_reference import torch_fractional_epoch_lrs
 from ..text.i18n import template, tr
 from ._draw import legend_below
+from .language import localized
 from .style import GREY, MAX_WIDTH, color_for
 
 RISES: dict[str, tuple[str, dict[str, int]]] = {
@@ -46,7 +47,7 @@ def rises_again(n_steps: int = 150, base_lr: float = 0.1) -> Figure:
         ax.set_ylabel(tr("lr"))
         ax.locator_params(axis="y", nbins=3)
     axes[-1].set_xlabel(tr("epoch"))
-    return fig
+    return localized(fig)
 
 
 def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int = 30) -> Figure:
@@ -69,7 +70,7 @@ def fractional_epochs(T_0: int = 2, T_mult: int = 2, epochs: int = 7, iters: int
         + tr("stepped with fractional epochs, each cycle is a smooth cosine")
     )
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["RISES", "fractional_epochs", "rises_again"]

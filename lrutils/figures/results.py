@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from ..text.i18n import template, tr
 from ..text.tables import WORD_START
 from ._draw import legend_columns
+from .language import localized
 from .style import BASE_FONT, MAX_WIDTH, log_scale, looks_for
 
 if TYPE_CHECKING:  # drawn here, never trained (figures sit under training)
@@ -103,7 +104,7 @@ def plot_history(histories: History | Sequence[History] | Mapping[Any, History])
     handles += [Line2D([], [], color="grey", linewidth=1.2, alpha=0.5), Line2D([], [], color="grey")]
     names += [tr("train loss (thin)"), tr("val loss (thick)")]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 3))
-    return fig
+    return localized(fig)
 
 
 def _wrap(label: str, width: int = 14) -> str:
@@ -217,7 +218,7 @@ def plot_comparison(comparison: Comparison, labels: Sequence[str] | None = None,
     handles.append(Line2D([], [], color="grey", marker="|", markersize=12, mew=2.5, linewidth=2.5))
     names = [*labels, tr("mean, 95% interval")]
     _legend_below(fig, handles, names, ncols=legend_columns(names, MAX_WIDTH, 4))
-    return fig
+    return localized(fig)
 
 
 def plot_tuning(tuning: Tuning) -> Figure:
@@ -251,7 +252,7 @@ def plot_tuning(tuning: Tuning) -> Figure:
     ax.set(xlabel=tr("lr (peak; log scale)"), ylabel=tr("mean final val loss"))
     ax.set_title(tr("the same lr sweep for every schedule; circled: the lr chosen"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["plot_comparison", "plot_history", "plot_tuning"]

@@ -14,6 +14,7 @@ from ..curves.blog import BLOG_TORCH_KWARGS, blog_sketch, blog_torch_curve
 from ..curves.table import BLOG_SCHEDULERS
 from ..text.i18n import tr
 from ._draw import legend_columns
+from .language import localized
 from .style import MAX_WIDTH, color_for, log_scale, look_for
 
 LOG_PANELS = ("StepLR", "ExponentialLR", "ReduceLROnPlateau")
@@ -75,7 +76,7 @@ def blog_grid() -> Figure:
     handles.append(Line2D([], [], color="black", linestyle="--", linewidth=1.3))
     labels = [*BLOG_SCHEDULERS, tr("torch, in its own panel"), tr("the blog's sketch")]
     fig.legend(handles, labels, loc="outside lower center", ncols=legend_columns(labels, MAX_WIDTH, 4), frameon=False)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["LOG_PANELS", "STAIRCASES", "blog_grid"]

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from ..text.i18n import template, tr
 from ._draw import layered_width, legend_below, staircase
+from .language import localized
 from .style import MAX_WIDTH, looks_for
 
 
@@ -33,7 +34,7 @@ def lr_curves(curves: Mapping[str, np.ndarray], title: str = "", xlabel: str = t
         ax.plot(*staircase(values), drawstyle="steps-post", label=label, linewidth=width, **looks[label].line())
     ax.set(title=title, xlabel=tr(xlabel), ylabel=tr("learning rate"))
     legend_below(fig, *ax.get_legend_handles_labels(), most=2)
-    return fig
+    return localized(fig)
 
 
 __all__ = ["lr_curves"]

@@ -25,6 +25,7 @@ from typing import Any
 LANGUAGES = ("en", "ko")
 """The languages lrutils speaks: English (the default) and Korean."""
 _CATALOG_FILES = {"ko": Path(__file__).with_name("ko.toml")}
+_LABEL_FILES = {"ko": Path(__file__).with_name("ko_labels.toml")}
 
 _current = "en"
 
@@ -45,6 +46,22 @@ def catalog(lang: str) -> dict[str, str]:
     {}
     """
     return {entry["en"]: entry[lang] for entry in catalog_entries(lang) if not entry.get("todo", False)}
+
+
+@cache
+def label_catalog(lang: str) -> dict[str, str]:
+    """English label -> label in ``lang``: the legend labels and titles written in the notebooks' code.
+
+    The notebooks' code is the same in both editions, so a label it passes to a figure (a dict key, a
+    ``title=``) is English there; lrutils shows it in the learner's language (:func:`tr_label`).
+
+    >>> label_catalog("en")
+    {}
+    """
+    if lang == "en":
+        return {}
+    entries = tomllib.loads(_LABEL_FILES[lang].read_text(encoding="utf-8")).get("label", [])
+    return {entry["en"]: entry[lang] for entry in entries}
 
 
 def check_language(lang: object) -> str:
@@ -103,14 +120,30 @@ def tr(template: str, /, **fields: Any) -> str:
     return text.format(**fields) if fields else text  # no fields: the caller fills it in with .format
 
 
+def tr_label(text: str) -> str:
+    """``text`` (a whole label or title, no fields) in the current language, or unchanged if no catalog has it.
+
+    Looks in the label catalog (labels written in the notebooks' code), then in the message catalog
+    (a fixed template lrutils draws as a label, e.g. the blog's sketch).
+
+    >>> tr_label("no scheduler state")
+    'no scheduler state'
+    """
+    if _current == "en":
+        return text
+    return label_catalog(_current).get(text) or catalog(_current).get(text, text)
+
+
 __all__ = [
     "LANGUAGES",
     "catalog",
     "catalog_entries",
     "check_language",
     "current_language",
+    "label_catalog",
     "language",
     "set_language",
     "template",
     "tr",
+    "tr_label",
 ]
