@@ -25,7 +25,8 @@ help:
 	@echo "make lab-ko        the same in Korean: JupyterLab's Korean interface on the Korean edition (notebooks/ko/)"
 	@echo "make test          set up on first use, then ruff + unit tests + strict nbval (both cores)"
 	@echo "make notebooks     re-execute every notebook in place (after changing lrutils)"
-	@echo "make ko           Korean edition: copy changed code from English, list cells to translate, re-execute"
+	@echo "make ko            Korean edition: copy changed code from English, list cells to translate, re-execute,"
+	@echo "                   then list figure labels still in English"
 	@echo "make nbval NB=...  strict nbval on one notebook (default: all of them)"
 	@echo "make bench         print the benchmark table"
 	@echo "make test-cpu-paths strict nbval under every CPU path this machine can emulate"
@@ -106,10 +107,12 @@ notebooks: $(STAMP)
 
 # The Korean edition: copy changed code cells from English (the set-up line says lang="ko"), list the
 # Korean cells whose English changed (translate them, then `tools/korean_edition.py revisit`), and
-# re-execute every Korean notebook. tests/test_korean_edition.py checks that both editions are in step.
+# re-execute every Korean notebook, then list figure labels still in English (add them to
+# lrutils/text/ko_labels.toml). tests/test_korean_edition.py checks that both editions are in step.
 ko: $(STAMP)
 	$(PY) tools/korean_edition.py sync
 	$(PY) tools/korean_edition.py execute
+	$(PY) tools/korean_figure_texts.py
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

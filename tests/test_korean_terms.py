@@ -178,9 +178,9 @@ def notebook_prose(path: Path) -> list[tuple[str, str]]:
     ]
 
 
-def catalog_prose(path: Path) -> list[tuple[str, str]]:
-    """(where, text) for the ``ko`` template of every catalog entry."""
-    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("message", [])
+def catalog_prose(path: Path, table: str = "message") -> list[tuple[str, str]]:
+    """(where, text) for the ``ko`` text of every catalog entry (``[[message]]``, or ``[[label]]`` entries)."""
+    entries = tomllib.loads(path.read_text(encoding="utf-8")).get(table, [])
     return [(f"{path.name}: {entry['en'][:60]!r}", entry["ko"]) for entry in entries]
 
 
@@ -195,6 +195,9 @@ def korean_sources(root: Path = ROOT) -> list[tuple[str, str]]:
     """Every piece of Korean prose the conventions apply to."""
     sources = glossary_prose(root / "notebooks" / "glossary.md")
     sources += catalog_prose(root / "lrutils" / "text" / "ko.toml")
+    labels = root / "lrutils" / "text" / "ko_labels.toml"
+    if labels.is_file():
+        sources += catalog_prose(labels, "label")
     for path in sorted((root / "notebooks" / "ko").glob("*.ipynb")):
         sources += notebook_prose(path)
     readme = root / "README.ko.md"
@@ -219,7 +222,7 @@ def test_the_glossary_block_names_the_core_rules() -> None:
 def test_the_korean_edition_follows_the_glossary() -> None:
     sources = korean_sources()
     names = {where.split(":")[0].split(" cell ")[0] for where, _ in sources}
-    assert {"glossary.md", "ko.toml"} <= names
+    assert {"glossary.md", "ko.toml", "ko_labels.toml"} <= names
     assert {f"ko/{p.name}" for p in KO_NOTEBOOKS.glob("*.ipynb")} <= names
     found = [f"{where}: {problem}" for where, text in sources for problem in problems(text, TERMS)]
     assert not found, f"{len(found)} term problem(s) (see notebooks/glossary.md, 표기 원칙):\n" + "\n".join(found)
@@ -268,13 +271,16 @@ def test_correct_korean_is_not_flagged(text: str) -> None:
 
 
 def test_each_source_kind_is_read_and_a_planted_violation_in_it_is_caught(tmp_path: Path) -> None:
-    """A tree with a glossary, a catalog, a Korean notebook and README.ko.md, each with one planted problem."""
+    """A tree with a glossary, both catalogs, a Korean notebook and README.ko.md, each with one planted problem."""
     (tmp_path / "notebooks" / "ko").mkdir(parents=True)
     (tmp_path / "lrutils" / "text").mkdir(parents=True)
     glossary = GLOSSARY.read_text(encoding="utf-8") + "\n추가 문장: 확실한 차이.\n"
     (tmp_path / "notebooks" / "glossary.md").write_text(glossary, encoding="utf-8")
     (tmp_path / "lrutils" / "text" / "ko.toml").write_text(
         '[[message]]\nen = "{n} epochs"\nko = "에폭 {n}개"\n', encoding="utf-8"
+    )
+    (tmp_path / "lrutils" / "text" / "ko_labels.toml").write_text(
+        '[[label]]\nen = "30 epochs"\nko = "30 에폭"\n', encoding="utf-8"
     )
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -286,5 +292,5 @@ def test_each_source_kind_is_read_and_a_planted_violation_in_it_is_caught(tmp_pa
     sources = korean_sources(tmp_path)
     found = {where: problems(text, TERMS) for where, text in sources}
     flagged = {where.split(":")[0] for where, found_here in found.items() if found_here}
-    assert flagged == {"glossary.md", "ko.toml", "ko/01_step_decay.ipynb cell 0", "README.ko.md"}
+    assert flagged == {"glossary.md", "ko.toml", "ko_labels.toml", "ko/01_step_decay.ipynb cell 0", "README.ko.md"}
     assert len(found["ko/01_step_decay.ipynb cell 0"]) == 1  # the fenced code block is not read
