@@ -853,3 +853,19 @@ def test_1_sqrt_cooldown_drops_faster_at_first_than_the_linear_one() -> None:
     linear = lrutils.lr_curve("warmup_stable_decay", 1000, base_lr=0.1, **wsd)
     assert sqrt_cooldown[850] == pytest.approx(0.05) and linear[850] == pytest.approx(0.075)
     assert np.all(sqrt_cooldown[801:] <= linear[801:])
+
+
+def test_a_korean_lr_table_names_its_columns_above_the_table() -> None:
+    """Hangul labels are numbered and named above (browsers draw Hangul narrower than two columns); the
+    numbered header and the rows still line up, and a table without Hangul keeps its labels on top."""
+    from lrutils.text.i18n import language
+    from lrutils.text.tables import display_width
+
+    with language("ko"):
+        text = lr_table({"no floor": [0.1, 0.05], "b": [0.1]})
+    lines = text.splitlines()
+    assert lines[:2] == ["(1) 하한 없음", "(2) b"]
+    assert lines[2].split() == ["스텝", "(1)", "(2)"] and display_width(lines[2]) == len(lines[3])  # a terminal
+    assert lines[4].split() == ["1", "0.05", "-"]
+    with language("ko"):
+        assert lr_table({"a": [0.1]}).splitlines()[0].split() == ["스텝", "a"]

@@ -49,6 +49,9 @@ def lr_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
 def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, digits: int = 4) -> str:
     """A text table: one row per step, one column per run; ``-`` where a run has no such step.
 
+    A label with Hangul (the Korean edition) is not written over its column but numbered and named above
+    the table: browsers draw Hangul narrower than two monospace columns, so it would not line up.
+
     >>> print(lr_table({"a": [0.1, 0.05], "b": [0.1]}))
     step           a           b
        0         0.1         0.1
@@ -58,11 +61,16 @@ def lr_table(columns: Mapping[str, Any], steps: Iterable[int] | None = None, dig
     cols = lr_columns(columns)
     rows = range(max(len(v) for v in cols.values())) if steps is None else list(steps)
     headers = [tr_label(label) for label in cols]  # a label written in a notebook, in the learner's language
-    widths = [max(display_width(header), digits + 6) for header in headers]
+    legend = []
+    if any(display_width(h) != len(h) for h in headers):
+        # A browser draws Hangul narrower than two monospace columns, so a Korean header cannot line up with
+        # the numbers under it: number the columns and name them above the table instead.
+        legend = [f"({i}) {h}" for i, h in enumerate(headers, start=1)]
+        headers = [f"({i})" for i in range(1, len(headers) + 1)]
+    widths = [max(len(header), digits + 6) for header in headers]
     lines = [
-        pad(tr("step"), 4, left=True)
-        + "  "
-        + "  ".join(pad(h, w, left=False) for h, w in zip(headers, widths, strict=True))
+        *legend,
+        pad(tr("step"), 4, left=True) + "  " + "  ".join(f"{h:>{w}}" for h, w in zip(headers, widths, strict=True)),
     ]
     for step in rows:
         cells = []
