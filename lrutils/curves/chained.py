@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..text.i18n import template
 from .lambda_lr import lambda_lr_curve
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 from .stages import Stage, resolve_stage, torch_stage
@@ -167,7 +168,7 @@ CHAINED_SCHEDULER = ScheduleSpec(
             "stages",
             REQUIRED,
             example=[("LinearLR", {"start_factor": 0.1, "total_iters": 10}), ("ExponentialLR", {"gamma": 0.97})],
-            help="(name, kwargs) pairs, all stepped at every step",
+            help=template("(name, kwargs) pairs, all stepped at every step"),
         ),
     ),
     curve=chained_scheduler_curve,

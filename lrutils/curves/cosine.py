@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -30,9 +31,9 @@ COSINE_ANNEALING_LR = ScheduleSpec(
             low=1,
             slider=(1, 200),
             example=100,
-            help="steps from the initial lr down to eta_min (half a period)",
+            help=template("steps from the initial lr down to eta_min (half a period)"),
         ),
-        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help="the lowest learning rate"),
+        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help=template("the lowest learning rate")),
     ),
     curve=cosine_annealing_curve,
     unit="epoch",

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template
 from .momentum_params import momentum_params
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
@@ -105,7 +106,7 @@ CYCLIC_LR = ScheduleSpec(
             slider=(1e-3, 1.0),
             log=True,
             example=0.5,
-            help="top of the triangle (the bottom, CyclicLR's base_lr, is lrutils' base_lr)",
+            help=template("top of the triangle (the bottom, CyclicLR's base_lr, is lrutils' base_lr)"),
         ),
         ParamSpec(
             "step_size_up",
@@ -114,7 +115,7 @@ CYCLIC_LR = ScheduleSpec(
             low=1,
             slider=(1, 200),
             example=20,
-            help="batches (optimizer steps) from base_lr up to max_lr",
+            help=template("batches (optimizer steps) from base_lr up to max_lr"),
         ),
         ParamSpec(
             "step_size_down",
@@ -124,14 +125,14 @@ CYCLIC_LR = ScheduleSpec(
             optional=True,
             slider=(0, 200),
             offer_none=True,
-            help="batches from max_lr back down (None: same as step_size_up)",
+            help=template("batches from max_lr back down (None: same as step_size_up)"),
         ),
         ParamSpec(
             "mode",
             "choice",
             "triangular",
             choices=("triangular", "triangular2", "exp_range"),
-            help="keep the height, halve it every cycle, or shrink it by gamma every batch",
+            help=template("keep the height, halve it every cycle, or shrink it by gamma every batch"),
         ),
         ParamSpec(
             "gamma",
@@ -141,10 +142,10 @@ CYCLIC_LR = ScheduleSpec(
             high=1.0,
             low_open=True,
             slider=(0.95, 1.0),
-            help="exp_range only: the height is multiplied by gamma every batch",
+            help=template("exp_range only: the height is multiplied by gamma every batch"),
             only_if=("mode", "exp_range"),
         ),
-        *momentum_params(0.8, 0.9, "momentum at max_lr", "momentum at base_lr"),
+        *momentum_params(0.8, 0.9, template("momentum at max_lr"), template("momentum at base_lr")),
     ),
     curve=cyclic_curve,
     unit="batch",

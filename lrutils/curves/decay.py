@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -28,12 +29,14 @@ def exponential_lr_curve(n_steps: int, base_lr: float, *, gamma: float) -> np.nd
     return base_lr * gamma ** np.arange(n_steps, dtype=float)
 
 
-GAMMA_HELP = "multiplies the learning rate at each decay"
+GAMMA_HELP = template("multiplies the learning rate at each decay")
 
 STEP_LR = ScheduleSpec(
     name="StepLR",
     params=(
-        ParamSpec("step_size", "int", REQUIRED, low=1, slider=(1, 50), example=10, help="epochs between two decays"),
+        ParamSpec(
+            "step_size", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("epochs between two decays")
+        ),
         ParamSpec("gamma", "float", 0.1, low=0.0, low_open=True, slider=(0.05, 1.0), help=GAMMA_HELP),
     ),
     curve=step_lr_curve,
@@ -52,7 +55,7 @@ EXPONENTIAL_LR = ScheduleSpec(
             low_open=True,
             slider=(0.8, 1.0),
             example=0.9,
-            help="multiplies the learning rate every epoch",
+            help=template("multiplies the learning rate every epoch"),
         ),
     ),
     curve=exponential_lr_curve,

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -88,7 +89,7 @@ LAMBDA_LR = ScheduleSpec(
             "callable",
             REQUIRED,
             example=linear_warmup_lambda(10),
-            help="factor of base_lr at step t",
+            help=template("factor of base_lr at step t"),
         ),
     ),
     curve=lambda_lr_curve,

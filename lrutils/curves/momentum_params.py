@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..text.i18n import template
 from .spec import ParamSpec
 
 
@@ -15,7 +16,7 @@ def momentum_params(base: float, top: float, at_base: str, at_top: str) -> tuple
     """
     knob = {"low": 0.0, "high": 1.0, "slider": (0.5, 1.0), "only_if": ("cycle_momentum", True)}
     return (
-        ParamSpec("cycle_momentum", "bool", True, help="also move momentum, opposite to the lr"),
+        ParamSpec("cycle_momentum", "bool", True, help=template("also move momentum, opposite to the lr")),
         ParamSpec("base_momentum", "float", base, help=at_base, **knob),
         ParamSpec("max_momentum", "float", top, help=at_top, **knob),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template
 from .momentum_params import momentum_params
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
@@ -126,7 +127,7 @@ ONE_CYCLE_LR = ScheduleSpec(
             slider=(1e-3, 1.0),
             log=True,
             example=0.1,
-            help="the peak learning rate",
+            help=template("the peak learning rate"),
         ),
         ParamSpec(
             "total_steps",
@@ -136,12 +137,20 @@ ONE_CYCLE_LR = ScheduleSpec(
             optional=True,
             slider=(10, 2000),
             example=1000,
-            help="optimizer steps in the whole cycle (batches, not epochs)",
+            help=template("optimizer steps in the whole cycle (batches, not epochs)"),
         ),
         ParamSpec(
-            "epochs", "int", None, low=1, optional=True, slider=(1, 50), help="with steps_per_epoch: total_steps"
+            "epochs",
+            "int",
+            None,
+            low=1,
+            optional=True,
+            slider=(1, 50),
+            help=template("with steps_per_epoch: total_steps"),
         ),
-        ParamSpec("steps_per_epoch", "int", None, low=1, optional=True, slider=(1, 200), help="batches per epoch"),
+        ParamSpec(
+            "steps_per_epoch", "int", None, low=1, optional=True, slider=(1, 200), help=template("batches per epoch")
+        ),
         ParamSpec(
             "pct_start",
             "float",
@@ -151,10 +160,12 @@ ONE_CYCLE_LR = ScheduleSpec(
             low_open=True,
             high_open=True,
             slider=(0.05, 0.95),
-            help="fraction of the steps spent warming up",
+            help=template("fraction of the steps spent warming up"),
         ),
-        ParamSpec("anneal_strategy", "choice", "cos", choices=("cos", "linear"), help="shape of each phase"),
-        *momentum_params(0.85, 0.95, "momentum at the peak lr", "momentum at the start and the end"),
+        ParamSpec("anneal_strategy", "choice", "cos", choices=("cos", "linear"), help=template("shape of each phase")),
+        *momentum_params(
+            0.85, 0.95, template("momentum at the peak lr"), template("momentum at the start and the end")
+        ),
         ParamSpec(
             "div_factor",
             "float",
@@ -163,7 +174,7 @@ ONE_CYCLE_LR = ScheduleSpec(
             low_open=True,
             slider=(1.0, 1000.0),
             log=True,
-            help="initial lr = max_lr / div_factor",
+            help=template("initial lr = max_lr / div_factor"),
         ),
         ParamSpec(
             "final_div_factor",
@@ -173,9 +184,11 @@ ONE_CYCLE_LR = ScheduleSpec(
             low_open=True,
             slider=(1.0, 1e6),
             log=True,
-            help="final lr = initial lr / final_div_factor",
+            help=template("final lr = initial lr / final_div_factor"),
         ),
-        ParamSpec("three_phase", "bool", False, help="go back down to the initial lr before the final anneal"),
+        ParamSpec(
+            "three_phase", "bool", False, help=template("go back down to the initial lr before the final anneal")
+        ),
     ),
     curve=onecycle_curve,
     unit="batch",
@@ -184,6 +197,6 @@ ONE_CYCLE_LR = ScheduleSpec(
     check_together=_check_onecycle,
     length_param="total_steps",
     length_of=total_steps_of,
-    length_help="total_steps, or epochs * steps_per_epoch",
+    length_help=template("total_steps, or epochs * steps_per_epoch"),
     ignores_base_lr=True,
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template
 from .spec import ParamSpec, ScheduleSpec, float_sequence
 
 
@@ -151,7 +152,7 @@ REDUCE_LR_ON_PLATEAU = ScheduleSpec(
             "choice",
             "min",
             choices=("min", "max"),
-            help="min: the metric should fall (a loss); max: it should rise (an accuracy)",
+            help=template("min: the metric should fall (a loss); max: it should rise (an accuracy)"),
         ),
         ParamSpec(
             "factor",
@@ -162,10 +163,15 @@ REDUCE_LR_ON_PLATEAU = ScheduleSpec(
             low_open=True,
             high_open=True,
             slider=(0.05, 0.9),
-            help="new lr = lr * factor",
+            help=template("new lr = lr * factor"),
         ),
         ParamSpec(
-            "patience", "int", 10, low=0, slider=(0, 30), help="epochs without improvement tolerated before a cut"
+            "patience",
+            "int",
+            10,
+            low=0,
+            slider=(0, 30),
+            help=template("epochs without improvement tolerated before a cut"),
         ),
         ParamSpec(
             "threshold",
@@ -174,24 +180,26 @@ REDUCE_LR_ON_PLATEAU = ScheduleSpec(
             low=0.0,
             slider=(1e-5, 0.1),
             log=True,
-            help="how much better counts as an improvement",
+            help=template("how much better counts as an improvement"),
         ),
         ParamSpec(
             "threshold_mode",
             "choice",
             "rel",
             choices=("rel", "abs"),
-            help="rel: relative to the best so far; abs: absolute",
+            help=template("rel: relative to the best so far; abs: absolute"),
         ),
-        ParamSpec("cooldown", "int", 0, low=0, slider=(0, 20), help="epochs to wait after a cut"),
-        ParamSpec("min_lr", "float", 0.0, low=0.0, slider=(0.0, 0.01), help="the lr never goes below this"),
+        ParamSpec("cooldown", "int", 0, low=0, slider=(0, 20), help=template("epochs to wait after a cut")),
+        ParamSpec("min_lr", "float", 0.0, low=0.0, slider=(0.0, 0.01), help=template("the lr never goes below this")),
         ParamSpec(
             "eps",
             "float",
             1e-8,
             low=0.0,
             presets=(0.0, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2),
-            help="a cut that would lower the lr by eps or less is skipped; it matters only once the lr is tiny",
+            help=template(
+                "a cut that would lower the lr by eps or less is skipped; it matters only once the lr is tiny"
+            ),
         ),
     ),
     curve=plateau_curve,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec
 
 # --- the factors (what LambdaLR calls) -------------------------------------------------------------
@@ -161,27 +162,56 @@ class Wsd1SqrtFactor(_Factor):
 # --- parameters ------------------------------------------------------------------------------------
 
 _WARMUP0 = ParamSpec(
-    "warmup_steps", "int", REQUIRED, low=0, slider=(0, 50), example=10, help="optimizer steps of linear warm-up from 0"
+    "warmup_steps",
+    "int",
+    REQUIRED,
+    low=0,
+    slider=(0, 50),
+    example=10,
+    help=template("optimizer steps of linear warm-up from 0"),
 )
 _TOTAL = ParamSpec(
-    "total_steps", "int", REQUIRED, low=1, slider=(1, 300), example=100, help="optimizer steps of the whole run"
+    "total_steps",
+    "int",
+    REQUIRED,
+    low=1,
+    slider=(1, 300),
+    example=100,
+    help=template("optimizer steps of the whole run"),
 )
 _MIN_RATIO = ParamSpec(
-    "min_lr_ratio", "float", REQUIRED, low=0.0, high=1.0, slider=(0.0, 1.0), example=0.1, help="floor / base_lr"
+    "min_lr_ratio",
+    "float",
+    REQUIRED,
+    low=0.0,
+    high=1.0,
+    slider=(0.0, 1.0),
+    example=0.1,
+    help=template("floor / base_lr"),
 )
 NOAM_PARAMS = (
-    ParamSpec("d_model", "int", REQUIRED, low=1, slider=(16, 1024), example=512, help="the model width"),
+    ParamSpec("d_model", "int", REQUIRED, low=1, slider=(16, 1024), example=512, help=template("the model width")),
     ParamSpec(
-        "warmup_steps", "int", REQUIRED, low=1, slider=(1, 200), example=40, help="steps until the peak (paper: 4000)"
+        "warmup_steps",
+        "int",
+        REQUIRED,
+        low=1,
+        slider=(1, 200),
+        example=40,
+        help=template("steps until the peak (paper: 4000)"),
     ),
 )
 LINEAR_PARAMS = (_WARMUP0, _TOTAL)
 COSINE_FLOOR_PARAMS = (_WARMUP0, _TOTAL, _MIN_RATIO)
 WSD_PARAMS = (
     _WARMUP0,
-    ParamSpec("stable_steps", "int", REQUIRED, low=0, slider=(0, 300), example=70, help="optimizer steps at base_lr"),
-    ParamSpec("decay_steps", "int", REQUIRED, low=1, slider=(1, 100), example=20, help="optimizer steps of cooldown"),
-    ParamSpec("min_lr_ratio", "float", 0.0, low=0.0, high=1.0, slider=(0.0, 1.0), help="floor / base_lr"),
+    ParamSpec(
+        "stable_steps", "int", REQUIRED, low=0, slider=(0, 300), example=70, help=template("optimizer steps at base_lr")
+    ),
+    ParamSpec(
+        "decay_steps", "int", REQUIRED, low=1, slider=(1, 100), example=20, help=template("optimizer steps of cooldown")
+    ),
+    ParamSpec("min_lr_ratio", "float", 0.0, low=0.0, high=1.0, slider=(0.0, 1.0), help=template("floor / base_lr")),
 )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..text.i18n import template
 from .recipe_factors import (
     COSINE_FLOOR_PARAMS,
     LINEAR_PARAMS,
@@ -151,7 +152,7 @@ LINEAR_WARMUP_DECAY = ScheduleSpec(
     check_together=warmup_check("linear_warmup_decay"),
     factory=_factory(linear_warmup_decay_factor),
     planned_steps=_total_steps,
-    length_help="total_steps",
+    length_help=template("total_steps"),
 )
 
 WARMUP_COSINE_FLOOR = ScheduleSpec(
@@ -163,7 +164,7 @@ WARMUP_COSINE_FLOOR = ScheduleSpec(
     check_together=warmup_check("warmup_cosine_floor"),
     factory=_factory(warmup_cosine_floor_factor),
     planned_steps=_total_steps,
-    length_help="total_steps",
+    length_help=template("total_steps"),
 )
 
 WSD_1SQRT = ScheduleSpec(
@@ -174,7 +175,7 @@ WSD_1SQRT = ScheduleSpec(
     summary="recipe (transformers, timm): linear warm-up, plateau, 1 - sqrt cooldown to min_lr_ratio; LambdaLR",
     factory=_factory(wsd_1sqrt_factor),
     planned_steps=_wsd_steps,
-    length_help="warmup_steps + stable_steps + decay_steps",
+    length_help=template("warmup_steps + stable_steps + decay_steps"),
 )
 
 WILD_RECIPES: tuple[ScheduleSpec, ...] = (NOAM, LINEAR_WARMUP_DECAY, WARMUP_COSINE_FLOOR, WSD_1SQRT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..text.i18n import template
 from .cosine import cosine_annealing_curve
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
@@ -90,10 +91,12 @@ COSINE_ANNEALING_WARM_RESTARTS = ScheduleSpec(
             low=1,
             slider=(1, 100),
             example=10,
-            help="steps in the first cycle (until the first restart)",
+            help=template("steps in the first cycle (until the first restart)"),
         ),
-        ParamSpec("T_mult", "int", 1, low=1, slider=(1, 4), help="each cycle is T_mult times longer than the last"),
-        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help="the lowest learning rate"),
+        ParamSpec(
+            "T_mult", "int", 1, low=1, slider=(1, 4), help=template("each cycle is T_mult times longer than the last")
+        ),
+        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help=template("the lowest learning rate")),
     ),
     curve=warm_restarts_curve,
     unit="epoch",

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 from .stages import Stage, resolve_stage, stage_spec, torch_stage
 
@@ -154,8 +155,12 @@ _EXAMPLE_WARMUP_COSINE: list[Stage] = [
 SEQUENTIAL_LR = ScheduleSpec(
     name="SequentialLR",
     params=(
-        ParamSpec("schedulers", "stages", REQUIRED, example=_EXAMPLE_WARMUP_COSINE, help="(name, kwargs) pairs"),
-        ParamSpec("milestones", "int_list", REQUIRED, low=0, example=[10], help="steps where the next one starts"),
+        ParamSpec(
+            "schedulers", "stages", REQUIRED, example=_EXAMPLE_WARMUP_COSINE, help=template("(name, kwargs) pairs")
+        ),
+        ParamSpec(
+            "milestones", "int_list", REQUIRED, low=0, example=[10], help=template("steps where the next one starts")
+        ),
     ),
     curve=sequential_lr_curve,
     unit="epoch",
@@ -167,12 +172,23 @@ SEQUENTIAL_LR = ScheduleSpec(
 RECIPE_WARMUP_COSINE = ScheduleSpec(
     name="warmup_cosine",
     params=(
-        ParamSpec("warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help="steps of linear warm-up"),
-        ParamSpec("T_max", "int", REQUIRED, low=1, slider=(1, 300), example=90, help="cosine steps after warm-up"),
         ParamSpec(
-            "start_factor", "float", 0.01, low=0.0, low_open=True, high=1.0, slider=(0.01, 1.0), help="lr factor at 0"
+            "warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("steps of linear warm-up")
         ),
-        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help="lowest lr of the cosine"),
+        ParamSpec(
+            "T_max", "int", REQUIRED, low=1, slider=(1, 300), example=90, help=template("cosine steps after warm-up")
+        ),
+        ParamSpec(
+            "start_factor",
+            "float",
+            0.01,
+            low=0.0,
+            low_open=True,
+            high=1.0,
+            slider=(0.01, 1.0),
+            help=template("lr factor at 0"),
+        ),
+        ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help=template("lowest lr of the cosine")),
     ),
     curve=_recipe_curve(warmup_cosine),
     unit="epoch",
@@ -183,13 +199,28 @@ RECIPE_WARMUP_COSINE = ScheduleSpec(
 RECIPE_WSD = ScheduleSpec(
     name="warmup_stable_decay",
     params=(
-        ParamSpec("warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help="steps of linear warm-up"),
-        ParamSpec("stable_steps", "int", REQUIRED, low=0, slider=(0, 300), example=70, help="steps at base_lr"),
-        ParamSpec("decay_steps", "int", REQUIRED, low=1, slider=(1, 100), example=20, help="steps of linear decay"),
         ParamSpec(
-            "start_factor", "float", 0.01, low=0.0, low_open=True, high=1.0, slider=(0.01, 1.0), help="lr factor at 0"
+            "warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("steps of linear warm-up")
         ),
-        ParamSpec("final_factor", "float", 0.0, low=0.0, high=1.0, slider=(0.0, 1.0), help="lr factor after decay"),
+        ParamSpec(
+            "stable_steps", "int", REQUIRED, low=0, slider=(0, 300), example=70, help=template("steps at base_lr")
+        ),
+        ParamSpec(
+            "decay_steps", "int", REQUIRED, low=1, slider=(1, 100), example=20, help=template("steps of linear decay")
+        ),
+        ParamSpec(
+            "start_factor",
+            "float",
+            0.01,
+            low=0.0,
+            low_open=True,
+            high=1.0,
+            slider=(0.01, 1.0),
+            help=template("lr factor at 0"),
+        ),
+        ParamSpec(
+            "final_factor", "float", 0.0, low=0.0, high=1.0, slider=(0.0, 1.0), help=template("lr factor after decay")
+        ),
     ),
     curve=_recipe_curve(warmup_stable_decay),
     unit="epoch",

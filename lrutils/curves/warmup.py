@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text.i18n import template
 from .spec import REQUIRED, ParamSpec, ScheduleSpec
 
 
@@ -78,7 +79,7 @@ def _constant_lr_together(n_steps: int, params: dict[str, Any]) -> None:
         )
 
 
-TOTAL_ITERS_HELP = "steps until the factor reaches its final value"
+TOTAL_ITERS_HELP = template("steps until the factor reaches its final value")
 
 MULTI_STEP_LR = ScheduleSpec(
     name="MultiStepLR",
@@ -89,9 +90,11 @@ MULTI_STEP_LR = ScheduleSpec(
             REQUIRED,
             low=0,
             example=[30, 80],
-            help="steps at which the lr is multiplied by gamma (a repeated milestone counts twice)",
+            help=template("steps at which the lr is multiplied by gamma (a repeated milestone counts twice)"),
         ),
-        ParamSpec("gamma", "float", 0.1, low=0.0, low_open=True, slider=(0.05, 1.0), help="multiplies the lr"),
+        ParamSpec(
+            "gamma", "float", 0.1, low=0.0, low_open=True, slider=(0.05, 1.0), help=template("multiplies the lr")
+        ),
     ),
     curve=multistep_lr_curve,
     unit="epoch",
@@ -108,9 +111,9 @@ CONSTANT_LR = ScheduleSpec(
             low=0.0,
             high=1.0,
             slider=(0.0, 1.0),
-            help="the lr is base_lr * factor until total_iters",
+            help=template("the lr is base_lr * factor until total_iters"),
         ),
-        ParamSpec("total_iters", "int", 5, low=0, slider=(0, 100), help="steps with the reduced lr"),
+        ParamSpec("total_iters", "int", 5, low=0, slider=(0, 100), help=template("steps with the reduced lr")),
     ),
     curve=constant_lr_curve,
     unit="epoch",
@@ -129,9 +132,17 @@ LINEAR_LR = ScheduleSpec(
             low_open=True,
             high=1.0,
             slider=(0.01, 1.0),
-            help="factor at step 0",
+            help=template("factor at step 0"),
         ),
-        ParamSpec("end_factor", "float", 1.0, low=0.0, high=1.0, slider=(0.0, 1.0), help="factor from total_iters on"),
+        ParamSpec(
+            "end_factor",
+            "float",
+            1.0,
+            low=0.0,
+            high=1.0,
+            slider=(0.0, 1.0),
+            help=template("factor from total_iters on"),
+        ),
         ParamSpec("total_iters", "int", 5, low=1, slider=(1, 100), help=TOTAL_ITERS_HELP),
     ),
     curve=linear_lr_curve,
@@ -142,8 +153,8 @@ LINEAR_LR = ScheduleSpec(
 POLYNOMIAL_LR = ScheduleSpec(
     name="PolynomialLR",
     params=(
-        ParamSpec("total_iters", "int", 5, low=1, slider=(1, 200), help="steps until the lr reaches 0"),
-        ParamSpec("power", "float", 1.0, low=0.0, slider=(0.0, 5.0), help="1 is linear, 2 quadratic, ..."),
+        ParamSpec("total_iters", "int", 5, low=1, slider=(1, 200), help=template("steps until the lr reaches 0")),
+        ParamSpec("power", "float", 1.0, low=0.0, slider=(0.0, 5.0), help=template("1 is linear, 2 quadratic, ...")),
     ),
     curve=polynomial_lr_curve,
     unit="epoch",

@@ -15,27 +15,32 @@ import ipywidgets as widgets
 
 from ..curves.spec import DEFAULT_BASE_LR, ParamSpec, ScheduleSpec, check_base_lr, check_n_steps
 from ..curves.table import get_spec
-from ..text.i18n import tr
+from ..text.i18n import template, tr
 from .controls import make_control
 
 EXPLORER_MAX_STEPS = 100_000
 """The most steps an explorer draws (redrawn on every slider move); lr_curve itself takes more."""
 
-N_STEPS = ParamSpec("n_steps", "int", 100, low=1, slider=(10, 300), help="how many steps are drawn")
+N_STEPS = ParamSpec("n_steps", "int", 100, low=1, slider=(10, 300), help=template("how many steps are drawn"))
 BASE_LR = ParamSpec(
-    "base_lr", "float", DEFAULT_BASE_LR, low=0.0, slider=(1e-3, 1.0), log=True, help="the optimizer's lr"
+    "base_lr", "float", DEFAULT_BASE_LR, low=0.0, slider=(1e-3, 1.0), log=True, help=template("the optimizer's lr")
 )
 LOSS_FLAT = ParamSpec(
-    "loss flattens at", "int", 40, low=0, slider=(5, 150), help="the epoch from which the scripted val loss stays flat"
+    template("loss flattens at"),
+    "int",
+    40,
+    low=0,
+    slider=(5, 150),
+    help=template("the epoch from which the scripted val loss stays flat"),
 )
 LOSS_NOISE = ParamSpec(
-    "loss noise",
+    template("loss noise"),
     "float",
     0.0,
     low=0.0,
     high=1.0,
     slider=(0.0, 0.05),
-    help="relative size of seeded random wiggles in the scripted val loss",
+    help=template("relative size of seeded random wiggles in the scripted val loss"),
 )
 ONE_CYCLE_LENGTHS = ("epochs", "steps_per_epoch")  # OneCycleLR's alternative to total_steps
 
@@ -75,7 +80,8 @@ def check_explorer_steps(n_steps: Any, name: str = "n_steps") -> int:
 
 def _base_lr_spec(spec: ScheduleSpec) -> ParamSpec:
     if spec.base_lr_keyword is not None:
-        return replace(BASE_LR, help=f"{spec.name}'s own {spec.base_lr_keyword}: the bottom of the wave")
+        help_text = tr("{name}'s own {keyword}: the bottom of the wave", name=spec.name, keyword=spec.base_lr_keyword)
+        return replace(BASE_LR, help=help_text)  # already in the learner's language (tr of it finds no entry)
     return BASE_LR
 
 

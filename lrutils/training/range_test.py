@@ -61,6 +61,7 @@ import torch
 from torch import nn
 
 from ..curves.spec import REQUIRED, ParamSpec
+from ..text.i18n import tr
 from .data import N_TRAIN, seeded_one_thread
 from .demo import BATCH_SIZE
 from .range_rules import steepest_index, valley_index
@@ -163,14 +164,14 @@ class RangeTestResult:
 
     def summary(self) -> str:
         """A few fixed-precision lines for a notebook to print."""
-        stop = f"stopped early at lr {self.diverged_lr:.3e}" if self.stopped_early else "ran to end_lr"
+        stop = tr("stopped early at lr {lr:.3e}", lr=self.diverged_lr) if self.stopped_early else tr("ran to end_lr")
         return "\n".join(
             [
-                f"batches run          {len(self.lrs)} of {self.num_iter} ({stop})",
-                f"best smoothed loss   {self.best_loss:.4f} at lr {self.min_loss_lr:.3e}",
-                f"steepest descent at  lr {self.steepest_lr:.3e}",
-                f"valley (fastai)      lr {self.valley_lr:.3e}",
-                f"min-loss lr / 10     lr {self.min_div10_lr:.3e}  <- suggestion (max_lr)",
+                tr("batches run          {n} of {total} ({stop})", n=len(self.lrs), total=self.num_iter, stop=stop),
+                tr("best smoothed loss   {loss:.4f} at lr {lr:.3e}", loss=self.best_loss, lr=self.min_loss_lr),
+                tr("steepest descent at  lr {lr:.3e}", lr=self.steepest_lr),
+                tr("valley (fastai)      lr {lr:.3e}", lr=self.valley_lr),
+                tr("min-loss lr / 10     lr {lr:.3e}  <- suggestion (max_lr)", lr=self.min_div10_lr),
             ]
         )
 

@@ -43,7 +43,11 @@ MIN_FONT_PX = 10.0
 CSS_WIDTH = 540  # lrutils.explorer.picture.WIDTH_PX
 DENSITY = 2
 NARROW = {"width": 900, "height": 900}
-NOT_TORCH = {"loss flattens at", "loss noise"}  # shape the scripted metric; not scheduler keywords
+NOT_TORCH = {
+    label
+    for english in ("loss flattens at", "loss noise")  # shape the scripted metric; not scheduler keywords
+    for label in (english, *(catalog(lang).get(english, english) for lang in LANGUAGES))  # as the slider shows it
+}
 
 JS_IMAGE_DIGEST = """async (img) => {
     if (!img.src || !img.complete || img.naturalWidth === 0) return null;

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...text.i18n import tr
+
 
 class LrRecorder:
     """Record every param group's lr each time ``optimizer.step()`` really runs.
@@ -148,7 +150,7 @@ class CaughtWarnings:
 
     def __str__(self) -> str:
         if not self._records:
-            return "no warnings"
+            return tr("no warnings")
         return "\n".join(textwrap.fill(text, 110, subsequent_indent="    ") for text in self.texts)
 
 
