@@ -169,25 +169,22 @@ SEQUENTIAL_LR = ScheduleSpec(
     factory=_torch_sequential,
 )
 
+# The linear warm-up both recipes begin with.
+_LINEAR_WARMUP_STEPS = ParamSpec(
+    "warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("steps of linear warm-up")
+)
+_START_FACTOR = ParamSpec(
+    "start_factor", "float", 0.01, low=0.0, low_open=True, high=1.0, slider=(0.01, 1.0), help=template("lr factor at 0")
+)
+
 RECIPE_WARMUP_COSINE = ScheduleSpec(
     name="warmup_cosine",
     params=(
-        ParamSpec(
-            "warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("steps of linear warm-up")
-        ),
+        _LINEAR_WARMUP_STEPS,
         ParamSpec(
             "T_max", "int", REQUIRED, low=1, slider=(1, 300), example=90, help=template("cosine steps after warm-up")
         ),
-        ParamSpec(
-            "start_factor",
-            "float",
-            0.01,
-            low=0.0,
-            low_open=True,
-            high=1.0,
-            slider=(0.01, 1.0),
-            help=template("lr factor at 0"),
-        ),
+        _START_FACTOR,
         ParamSpec("eta_min", "float", 0.0, low=0.0, slider=(0.0, 0.05), help=template("lowest lr of the cosine")),
     ),
     curve=_recipe_curve(warmup_cosine),
@@ -199,25 +196,14 @@ RECIPE_WARMUP_COSINE = ScheduleSpec(
 RECIPE_WSD = ScheduleSpec(
     name="warmup_stable_decay",
     params=(
-        ParamSpec(
-            "warmup_steps", "int", REQUIRED, low=1, slider=(1, 50), example=10, help=template("steps of linear warm-up")
-        ),
+        _LINEAR_WARMUP_STEPS,
         ParamSpec(
             "stable_steps", "int", REQUIRED, low=0, slider=(0, 300), example=70, help=template("steps at base_lr")
         ),
         ParamSpec(
             "decay_steps", "int", REQUIRED, low=1, slider=(1, 100), example=20, help=template("steps of linear decay")
         ),
-        ParamSpec(
-            "start_factor",
-            "float",
-            0.01,
-            low=0.0,
-            low_open=True,
-            high=1.0,
-            slider=(0.01, 1.0),
-            help=template("lr factor at 0"),
-        ),
+        _START_FACTOR,
         ParamSpec(
             "final_factor", "float", 0.0, low=0.0, high=1.0, slider=(0.0, 1.0), help=template("lr factor after decay")
         ),
