@@ -121,9 +121,7 @@ def make_control(spec: ParamSpec, value: Any) -> widgets.ValueWidget:
     >>> make_control(get_spec("StepLR").param("step_size"), 500).max
     500
     """
-    # A keyword is shown as torch spells it; a knob that is not one ("loss noise") in the learner's language.
-    description = tr(spec.name) if " " in spec.name else spec.name
-    common = {"description": description, "style": {"description_width": DESCRIPTION_WIDTH}, "tooltip": tr(spec.help)}
+    common = {"description": spec.name, "style": {"description_width": DESCRIPTION_WIDTH}, "tooltip": tr(spec.help)}
     layout = widgets.Layout(width=CONTROL_WIDTH)
     if spec.kind == "int_list":  # read when the box loses focus or Enter is pressed
         return widgets.Text(value=value_text(list(value))[1:-1], continuous_update=False, layout=layout, **common)

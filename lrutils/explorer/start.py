@@ -153,8 +153,9 @@ def explorer_start(name: str, overrides: dict[str, Any], fixed: dict[str, Any]) 
         elif value is not None or p.offer_none:
             out.controls[p.name] = make_control(p, value)
     if spec.unit == "metric" and out.metrics is None:  # the learner shapes the metric it reacts to
-        out.controls[LOSS_FLAT.name] = make_control(LOSS_FLAT, LOSS_FLAT.start)
-        out.controls[LOSS_NOISE.name] = make_control(LOSS_NOISE, LOSS_NOISE.start)
+        for knob in (LOSS_FLAT, LOSS_NOISE):  # not torch keywords: labelled in the learner's language
+            out.controls[knob.name] = make_control(knob, knob.start)
+            out.controls[knob.name].description = tr(knob.name)
     for control in out.controls.values():
         if isinstance(control, widgets.SelectionSlider):
             control.add_class("lrutils-choice-slider")

@@ -63,9 +63,8 @@ def localized(fig: Figure) -> Figure:
     'no floor'
     """
     for text in fig.findobj(Text):
-        shown = text.get_text()
-        translated = tr_label(shown) if shown else shown
-        if translated != shown:
+        translated = tr_label(text.get_text())
+        if translated != text.get_text():
             text.set_text(translated)
     return fig
 
